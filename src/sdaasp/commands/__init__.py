@@ -1,0 +1,1 @@
+"""Sub-commands of the ``sdaasp`` CLI, one module per domain (each has ``register``)."""

@@ -1,0 +1,1 @@
+"""Persisted territories: départements, SCoT territories, EPCI, communes and town halls."""

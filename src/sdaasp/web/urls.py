@@ -1,0 +1,12 @@
+"""URLs of the platform. Each domain app adds its own include here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sdaasp.web.territory import views as territory_views
+
+urlpatterns = [
+    path("", territory_views.home, name="home"),
+    path("territoire/", include("sdaasp.web.territory.urls")),
+    path("admin/", admin.site.urls),
+]
