@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from sdaasp.web.territory.models import Commune
 from tests.browser.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser
@@ -101,6 +102,17 @@ def test_map_layers_card_and_table(page, site):
     assert "Métropole Européenne de Lille" in text and "Lille Métropole" in text
     assert text.count("non disponible") == 4  # times, needs, zones, actions: no data yet
     screenshot(page, "carte-clic-commune")
+
+    # filter the table: accents and case do not matter
+    expected = Commune.objects.filter(departement="59", nom__icontains="armentières").count()
+    assert expected >= 2  # Armentières, La Chapelle-d'Armentières
+    page.get_by_label("Filtrer les communes").fill("ARMENTIERES")
+    visible = communes_table.locator("tbody tr:not([hidden])")
+    assert visible.count() == expected
+    assert page.locator("#filtre-resultat").inner_text() == f"{expected} communes affichées"
+    page.get_by_label("Filtrer les communes").fill("59017")
+    assert visible.count() == 1 and "Armentières" in visible.inner_text()
+    assert page.locator("#filtre-resultat").inner_text() == "1 commune affichée"
 
     # keyboard path: the commune link in the table opens the card and focuses its title
     link = page.locator('a.commune-link[data-code="59017"]')  # Armentières

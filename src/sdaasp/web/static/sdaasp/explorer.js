@@ -208,6 +208,27 @@
     });
   });
 
+  var filter = document.getElementById("filtre-communes");
+  if (filter) {
+    var rows = document.querySelectorAll('.table-block[data-layer="communes"] tbody tr');
+    var norm = function (t) {
+      return t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    };
+    var texts = Array.prototype.map.call(rows, function (r) { return norm(r.textContent); });
+    filter.addEventListener("input", function () {
+      var q = norm(filter.value.trim());
+      var shown = 0;
+      rows.forEach(function (r, i) {
+        var on = !q || texts[i].indexOf(q) !== -1;
+        r.hidden = !on;
+        if (on) { shown += 1; }
+      });
+      document.getElementById("filtre-resultat").textContent =
+        q ? nf.format(shown) + " commune" + (shown > 1 ? "s" : "") + " affichée" +
+            (shown > 1 ? "s" : "") : "";
+    });
+  }
+
   var checked = document.querySelector('input[name="fond"]:checked');
   var first = checked ? checked.value : (layers[0] && layers[0].id);
   showBase(first).then(function (res) {
