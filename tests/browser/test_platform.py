@@ -16,6 +16,7 @@ MAIN_PAGES = {
     "accueil": "/",
     "territoire-tableau": "/territoire/59/tableau/",
     "carte": "/carte/59/",
+    "territoire-carte": "/territoire/59/carte/",
     "carte-fiche-lille": "/carte/59/?commune=59350",
     "tableaux-de-bord": "/tableaux-de-bord/59/",
     "donnees": "/donnees/",
@@ -69,7 +70,10 @@ def test_map_layers_card_and_table(page, site):
     assert communes_table.locator("tbody tr").count() == 647
 
     # base layer EPCI: 17 polygons, the EPCI table replaces the communes table
-    page.get_by_role("radio", name="EPCI", exact=True).check()
+    # with the keyboard: arrow keys move between the base layers of the radio group
+    page.get_by_role("radio", name="Communes", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio", name="EPCI", exact=True).is_checked()
     page.wait_for_selector('#carte[data-base="epci"]')
     assert page.locator("#carte path.leaflet-interactive").count() == 17
     assert page.locator('.table-block[data-layer="epci"]').is_visible()
@@ -145,7 +149,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, site, axe_sour
     problems = {}
     for name, path in MAIN_PAGES.items():
         page.goto(site + path)
-        if path.startswith("/carte/"):
+        if "carte/" in path:
             page.wait_for_selector('#carte[data-ready="1"]')
         screenshot(page, name)
         found = axe_violations(page, axe_source)
