@@ -48,11 +48,13 @@ def test_registered_layer_appears_only_when_its_url_resolves(client, nord_db):
         ids = [la["id"] for la in _config(client.get("/carte/59/").content.decode())]
         assert "points" not in ids  # offer app not merged: silently left out
         layers.register_layer(layers.MapLayer(
-            "points", "Points de service", "territory:mairies_geojson",
+            "points", "Points de service", "territory:mairies_geojson", query="type=A206",
             legend=(layers.LegendEntry("Point de service", "#000000", "point"),)))
         html = client.get("/carte/59/").content.decode()
         config = {la["id"]: la for la in _config(html)}
-        assert config["points"]["url"] == "/territoire/59/mairies.geojson"
+        assert config["points"]["url"] == "/territoire/59/mairies.geojson?type=A206"
+        assert config["points"]["legend"] == [
+            {"label": "Point de service", "colour": "#000000", "shape": "point"}]
         assert '<input type="checkbox" name="couche" value="points">' in html
     finally:
         layers.unregister_layer("points")

@@ -42,7 +42,7 @@
           color: isBase ? "#333333" : layer.colour,
           weight: isBase ? (layer.id === "communes" ? 0.5 : 1.5) : 2,
           fillColor: f.properties.couleur || layer.colour,
-          fillOpacity: isBase ? 0.7 : 0.35
+          fillOpacity: isBase ? 0.7 : layer.fill_opacity
         };
       },
       pointToLayer: function (f, latlng) {
