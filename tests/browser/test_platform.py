@@ -63,6 +63,7 @@ def test_map_layers_card_and_table(page, site):
     page.goto(site + "/carte/")
     page.wait_for_url(re.compile(r"/carte/59/$"))
     page.wait_for_selector('#carte[data-ready="1"]')
+    assert page.locator("#carte-statut").inner_text() == "Découpage affiché : Communes."
     # 647 commune polygons drawn by Leaflet
     assert page.locator("#carte path.leaflet-interactive").count() == 647
     communes_table = page.locator('.table-block[data-layer="communes"]')
@@ -175,3 +176,21 @@ def test_login_logout_in_header(page, site, django_user_model):
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(site + "/")
     assert page.get_by_role("link", name="Se connecter").is_visible()
+
+
+def test_a_layer_that_fails_to_load_is_announced(page, site):
+    from sdaasp.web.explorer import layers
+
+    # an overlay whose endpoint answers 404 (the card URL of a commune that does not exist)
+    layers.register_layer(layers.MapLayer("casse", "Couche en panne", "explorer:commune_card"))
+    try:
+        page.goto(site + "/carte/59/")
+        page.wait_for_selector('#carte[data-ready="1"]')
+        page.get_by_role("checkbox", name="Couche en panne").check()
+        status = page.locator("#carte-statut")
+        status.filter(has_text="n'a pas pu être chargée").wait_for()
+        assert "« Couche en panne »" in status.inner_text()
+        assert page.locator("#carte path.leaflet-interactive").count() == 647
+    finally:
+        layers.unregister_layer("casse")
+    assert not page.js_errors

@@ -41,6 +41,13 @@ def test_map_page_layers_and_tables(client, nord_db):
     assert f'<td class="num">{lille:,}</td>'.replace(",", "\u00a0") in html
 
 
+def test_tile_url_setting(client, nord_db, settings):
+    assert 'data-tiles=""' in client.get("/carte/59/").content.decode()
+    settings.SDAASP_TILE_URL = "https://tuiles.intranet.exemple/{z}/{x}/{y}.png"
+    html = client.get("/carte/59/").content.decode()
+    assert 'data-tiles="https://tuiles.intranet.exemple/{z}/{x}/{y}.png"' in html
+
+
 def test_registered_layer_appears_only_when_its_url_resolves(client, nord_db):
     layer = layers.MapLayer("points", "Points de service", "offer:points_geojson")
     layers.register_layer(layer)
