@@ -16,7 +16,6 @@ MAIN_PAGES = {
     "accueil": "/",
     "territoire-tableau": "/territoire/59/tableau/",
     "carte": "/carte/59/",
-    "territoire-carte": "/territoire/59/carte/",
     "carte-fiche-lille": "/carte/59/?commune=59350",
     "tableaux-de-bord": "/tableaux-de-bord/59/",
     "donnees": "/donnees/",

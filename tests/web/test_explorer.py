@@ -23,6 +23,10 @@ def _config(html: str) -> list[dict]:
 def test_explorer_redirects_to_default_departement(client, nord_db):
     res = client.get("/carte/")
     assert res.status_code == 302 and res["Location"] == "/carte/59/"
+    # one map for the whole platform: the territory section lands on its tables
+    assert client.get("/territoire/")["Location"] == "/territoire/59/tableau/"
+    table = client.get("/territoire/59/tableau/").content.decode()
+    assert '<a href="/carte/59/">Carte</a>' in table
 
 
 def test_map_page_layers_and_tables(client, nord_db):

@@ -42,9 +42,11 @@ def test_saved_counts_and_idempotent_rebuild(nord_db, nord):
 
 
 def test_map_page_and_geojson(client, nord_db):
-    html = client.get("/territoire/59/carte/").content.decode()
+    res = client.get("/territoire/59/carte/")  # old address: the map explorer replaces it
+    assert res.status_code == 302 and res["Location"] == "/carte/59/"
+    html = client.get("/carte/59/").content.decode()
     assert "leaflet/leaflet.js" in html and "cdn" not in html.lower()
-    assert "Lille Métropole" in html  # legend
+    assert "SCoT Lille Métropole" in html  # legend
     res = client.get("/territoire/59/communes.geojson")
     assert res.status_code == 200
     data = json.loads(res.content)

@@ -65,20 +65,14 @@ def default_territory(request: HttpRequest) -> HttpResponse:
     dep = dep or Departement.objects.first()
     if dep is None:
         return render(request, "territory/empty.html", status=200)
-    return redirect("territory:map", code=dep.code)
+    return redirect("territory:table", code=dep.code)
 
 
 @require_GET
 def map_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Former map of the territory: the map explorer replaces it (kept for old links)."""
     dep = get_object_or_404(Departement, code=code)
-    colours = scot_colours(dep)
-    scots = [
-        {"scot": s, "colour": colours[s.code]} for s in dep.scots.order_by("nom")
-    ]
-    return render(request, "territory/map.html", {
-        "dep": dep, "scots": scots,
-        "tile_url": getattr(settings, "SDAASP_TILE_URL", ""),
-    })
+    return redirect("explorer:map", code=dep.code)
 
 
 def _feature_collection(features: list[str]) -> HttpResponse:
