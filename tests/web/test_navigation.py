@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 
 from sdaasp.web import navigation
 
@@ -20,19 +21,30 @@ def _menu(html: str) -> list[tuple[str, bool]]:
 
 def test_menu_skips_url_names_not_provided_yet(client, nord_db):
     labels = [label for label, _ in _menu(client.get("/").content.decode())]
-    assert labels == ["Accueil", "Territoire", "Carte", "Tableaux de bord", "Données"]
+    for always in ("Accueil", "Territoire", "Carte", "Tableaux de bord", "Données"):
+        assert always in labels
     # the entries of the other apps are registered, waiting for their URL names
     names = {item.url_name for item in navigation.MAIN_MENU}
     assert {"offer:index", "diagnostics:index", "zones:index", "scheme:index",
             "reporting:index"} <= names
+    for item in navigation.MAIN_MENU:
+        try:
+            reverse(item.url_name)
+        except NoReverseMatch:
+            assert item.label not in labels
+        else:
+            assert item.label in labels
+    assert labels == [i.label for i in navigation.MAIN_MENU if i.label in labels]  # order
 
 
-@override_settings(ROOT_URLCONF="tests.web.urls_with_offer")
-def test_menu_shows_an_app_once_its_url_name_exists(client, nord_db):
+@override_settings(ROOT_URLCONF="tests.web.urls_with_essai")
+def test_menu_shows_an_app_once_its_url_name_exists(client, nord_db, monkeypatch):
+    item = navigation.NavItem("Essai", "essai:index")
+    monkeypatch.setattr(navigation, "MAIN_MENU", (*navigation.MAIN_MENU, item))
     menu = _menu(client.get("/").content.decode())
-    assert [label for label, _ in menu][:4] == ["Accueil", "Territoire", "Carte",
-                                                "Offre de services"]
-    assert 'href="/offre/"' in client.get("/").content.decode()
+    assert menu[-1] == ("Essai", False)
+    assert ("Essai", True) in _menu(client.get("/essai/").content.decode())
+    assert 'href="/essai/"' in client.get("/").content.decode()
 
 
 def test_current_section_is_marked(client, nord_db):
