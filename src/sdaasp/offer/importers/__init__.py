@@ -158,10 +158,14 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
     else:
         lost = ~has_xy
     for i in np.flatnonzero(lost):
+        declared_code = df.at[i, "commune_code"] if area is None else None
+        code = candidates["commune_code"].iloc[i]
+        found = (f"« {df.at[i, 'nom']} » sans coordonnées, commune {code} absente du "
+                 "territoire (commune fusionnée ou d'un autre département ?) (exclu)"
+                 if code is not None and not pd.isna(code) and declared_code is None
+                 else f"« {df.at[i, 'nom']} » sans coordonnées ni commune connue (exclu)")
         excluded.append(Problem(file_name, _line(df, i), "coordonnées",
-                                "des coordonnées ou une commune du territoire",
-                                f"« {df.at[i, 'nom']} » sans coordonnées ni commune connue "
-                                "(exclu)"))
+                                "des coordonnées ou une commune du territoire", found))
     drop |= lost
 
     if strict and excluded:
