@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sdaasp.web.opendata",
     "sdaasp.web.dashboards",
     "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
+    "sdaasp.web.offer",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("tableaux-de-bord/", include("sdaasp.web.dashboards.urls")),
     path("", include("sdaasp.web.pages.urls")),
     path("", include("sdaasp.web.accounts.urls")),  # /connexion/: delete with the app
+    path("offre/", include("sdaasp.web.offer.urls")),
     path("admin/", admin.site.urls),
 ]
