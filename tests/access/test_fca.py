@@ -114,3 +114,14 @@ def test_equal_to_pysal_access():
     ours2 = two_stage_fca(pairs, demand, supply, max_minutes=15)
     theirs2 = _pysal(pairs, demand, supply, max_cost=15, weight_fn=None, enhanced=False)
     np.testing.assert_allclose(ours2, theirs2, rtol=1e-9, atol=0)
+
+
+def test_unsorted_pairs_give_the_same_scores():
+    from sdaasp.travel.base import Pairs
+
+    pairs, demand, supply = _case(4)
+    perm = np.random.default_rng(0).permutation(len(pairs))
+    shuffled = Pairs(pairs.origin[perm], pairs.service[perm], pairs.minutes[perm],
+                     pairs.distance_m[perm], pairs.n_origins, pairs.n_services)
+    np.testing.assert_allclose(enhanced_two_stage_fca(shuffled, demand, supply),
+                               enhanced_two_stage_fca(pairs, demand, supply), rtol=1e-12)

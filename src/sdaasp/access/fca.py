@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from sdaasp.travel.base import Pairs
 
@@ -62,13 +63,20 @@ def _check(pairs: Pairs, demand: np.ndarray, supply: np.ndarray) -> tuple[np.nda
     return d, s
 
 
+def _matrix(pairs: Pairs, w: np.ndarray) -> sp.csr_matrix:
+    """The catchment as a CSR matrix (origins × services) of weights ``w`` (one per pair)."""
+    order, indptr, indices = pairs.csr_structure
+    data = w if order is None else w[order]
+    return sp.csr_matrix((data, indices, indptr), shape=(pairs.n_origins, pairs.n_services))
+
+
 def _fca(pairs: Pairs, demand: np.ndarray, supply: np.ndarray, w: np.ndarray) -> np.ndarray:
     d, s = _check(pairs, demand, supply)
-    weighted_demand = np.bincount(pairs.service, weights=d[pairs.origin] * w,
-                                  minlength=pairs.n_services)
+    a = _matrix(pairs, w)
+    weighted_demand = a.T @ d
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(weighted_demand > 0, s / weighted_demand, 0.0)
-    return np.bincount(pairs.origin, weights=ratio[pairs.service] * w, minlength=pairs.n_origins)
+    return a @ ratio
 
 
 def two_stage_fca(pairs: Pairs, demand: np.ndarray, supply: np.ndarray, *,
@@ -78,7 +86,10 @@ def two_stage_fca(pairs: Pairs, demand: np.ndarray, supply: np.ndarray, *,
     Supply per inhabitant reachable from each origin. A service that no inhabitant reaches
     has ``R_j = 0`` (its supply serves nobody in the territory).
     """
-    w = (pairs.minutes <= max_minutes).astype(np.float64)
+    if len(pairs) and pairs.minutes.max() <= max_minutes:
+        w = np.ones(len(pairs))
+    else:
+        w = (pairs.minutes <= max_minutes).astype(np.float64)
     return _fca(pairs, demand, supply, w)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -54,6 +55,35 @@ class Pairs:
 
     def __len__(self) -> int:
         return int(self.origin.size)
+
+    @classmethod
+    def sorted_by_origin(cls, origin: np.ndarray, service: np.ndarray, minutes: np.ndarray,
+                         distance_m: np.ndarray, n_origins: int, n_services: int) -> Pairs:
+        """Pairs sorted by (origin, service), with their CSR structure computed at once."""
+        order = np.lexsort((service, origin))
+        p = cls(origin[order], service[order], minutes[order], distance_m[order], n_origins,
+                n_services)
+        p.__dict__["csr_structure"] = p._structure(assume_sorted=True)
+        return p
+
+    @cached_property
+    def csr_structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(order, indptr, indices) of the pairs as a CSR matrix origins × services, computed
+        once per catchment and reused by every indicator (2SFCA, E2SFCA, gravity, scenarios).
+        ``order`` is ``None`` when the pairs are already sorted by origin."""
+        return self._structure(assume_sorted=False)
+
+    def _structure(self, *, assume_sorted: bool) -> tuple[np.ndarray | None, np.ndarray,
+                                                             np.ndarray]:
+        o = self.origin
+        order = None
+        if not assume_sorted and o.size and not np.all(o[1:] >= o[:-1]):
+            order = np.argsort(o, kind="stable")
+            o = o[order]
+        idx_type = np.int32 if max(self.n_origins, self.n_services, o.size) < 2**31 else np.int64
+        indptr = np.searchsorted(o, np.arange(self.n_origins + 1), side="left").astype(idx_type)
+        svc = self.service if order is None else self.service[order]
+        return order, indptr, svc.astype(idx_type)
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,5 @@ class CrowflyModel(TravelModel):
         road = sdm["v"] * self.config.detour
         minutes = road / mpm[oi]
         keep = minutes <= max_minutes
-        order = np.lexsort((sj[keep], oi[keep]))
-        return Pairs(oi[keep][order], sj[keep][order], minutes[keep][order],
-                     road[keep][order], o.shape[0], s.shape[0])
+        return Pairs.sorted_by_origin(oi[keep], sj[keep], minutes[keep], road[keep],
+                                      o.shape[0], s.shape[0])

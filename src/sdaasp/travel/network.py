@@ -340,9 +340,7 @@ class NetworkModel(TravelModel):
         else:
             r = c = np.array([], dtype=np.int64)
             m = np.array([], dtype=np.float64)
-        order = np.lexsort((c, r))
-        return Pairs(r[order], c[order], m[order], np.full(r.size, np.nan),
-                     o.shape[0], s.shape[0])
+        return Pairs.sorted_by_origin(r, c, m, np.full(r.size, np.nan), o.shape[0], s.shape[0])
 
 
 def _k_nearest_from_pairs(p: Pairs, k: int) -> Nearest:

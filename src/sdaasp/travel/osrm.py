@@ -176,4 +176,5 @@ class OsrmModel(TravelModel):
             mins[sel] = secs[io, js] / 60.0
             dist[sel] = met[io, js]
         keep = mins <= max_minutes
-        return Pairs(oi[keep], sj[keep], mins[keep], dist[keep], o.shape[0], s.shape[0])
+        return Pairs.sorted_by_origin(oi[keep], sj[keep], mins[keep], dist[keep], o.shape[0],
+                                      s.shape[0])
