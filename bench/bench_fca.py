@@ -19,18 +19,17 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of, machine  # noqa: E402
-
-from sdaasp.access import (  # noqa: E402
+from _common import best_of, machine
+from sdaasp.access import (
     LUO_QI_2009,
     StepDecay,
     enhanced_two_stage_fca,
     grid_from_communes,
     two_stage_fca,
 )
-from sdaasp.territory import build_territory  # noqa: E402
-from sdaasp.testing import mairie_services  # noqa: E402
-from sdaasp.travel import CrowflyConfig, CrowflyModel  # noqa: E402
+from sdaasp.territory import build_territory
+from sdaasp.testing import mairie_services
+from sdaasp.travel import CrowflyConfig, CrowflyModel
 
 
 def main() -> None:

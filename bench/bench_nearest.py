@@ -22,12 +22,11 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_of, machine  # noqa: E402
-
-from sdaasp.access import grid_from_communes, nearest_by_type  # noqa: E402
-from sdaasp.territory import build_territory  # noqa: E402
-from sdaasp.testing import SYNTHETIC, mairie_services  # noqa: E402
-from sdaasp.travel import CrowflyModel  # noqa: E402
+from _common import best_of, machine
+from sdaasp.access import grid_from_communes, nearest_by_type
+from sdaasp.territory import build_territory
+from sdaasp.testing import SYNTHETIC, mairie_services
+from sdaasp.travel import CrowflyModel
 
 
 def services_for(territory, n_types: int, seed: int = 0) -> pd.DataFrame:
