@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "sdaasp.commands.territory",
     "sdaasp.commands.server",
     "sdaasp.commands.services",
+    "sdaasp.commands.diagnose",
 ]
 
 

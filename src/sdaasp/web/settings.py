@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sdaasp.web.dashboards",
     "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
     "sdaasp.web.offer",
+    "sdaasp.web.diagnostics",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("sdaasp.web.pages.urls")),
     path("", include("sdaasp.web.accounts.urls")),  # /connexion/: delete with the app
     path("offre/", include("sdaasp.web.offer.urls")),
+    path("diagnostic/", include("sdaasp.web.diagnostics.urls")),
     path("admin/", admin.site.urls),
 ]
