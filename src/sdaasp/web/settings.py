@@ -45,6 +45,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "sdaasp.web.territory",
+    "sdaasp.scheme.organisations",
+    "sdaasp.scheme.history",
+    "sdaasp.scheme.procedure",
+    "sdaasp.scheme.strategy",
+    "sdaasp.scheme.governance",
+    "sdaasp.scheme.programme",
+    "sdaasp.scheme.convention",
+    "sdaasp.scheme.reporting",
 ]
 
 MIDDLEWARE = [
