@@ -9,4 +9,5 @@ urlpatterns = [
     path("", territory_views.home, name="home"),
     path("territoire/", include("sdaasp.web.territory.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sdaasp.scheme.urls")),
 ]

@@ -32,8 +32,8 @@ def get_scheme(departement: str):
     return scheme
 
 
-def action_to_dict(a) -> dict[str, Any]:
-    return {
+def action_to_dict(a, *, internal: bool = True) -> dict[str, Any]:
+    out = {
         "code": a.code, "group": a.group.code, "title": a.title, "is_example": a.is_example,
         "description": a.description,
         "quantitative_objectives": a.quantitative_objectives,
@@ -59,10 +59,14 @@ def action_to_dict(a) -> dict[str, Any]:
                    "organisation": n.organisation.key if n.organisation else None}
                   for n in a.notes.all()],
     }
+    if not internal:
+        del out["budget_lines"], out["notes"]
+    return out
 
 
-def scheme_to_dict(scheme) -> dict[str, Any]:
-    """Everything of the scheme (but the internal reports and the change log)."""
+def scheme_to_dict(scheme, *, internal: bool = True) -> dict[str, Any]:
+    """Everything of the scheme but the reports and the change log; without ``internal``,
+    also without follow-up notes and budget lines (the public's view)."""
     from sdaasp.scheme.organisations.models import Organisation
 
     out: dict[str, Any] = {
@@ -140,7 +144,7 @@ def scheme_to_dict(scheme) -> dict[str, Any]:
                        for p in g.pilots()],
             "partners": [{"label": p.label, "orgs": [x.key for x in p.organisations.all()]}
                          for p in g.partners()],
-            "actions": [action_to_dict(a) for a in g.actions.all()],
+            "actions": [action_to_dict(a, internal=internal) for a in g.actions.all()],
         } for g in o.groups.all()],
     } for o in scheme.programme_orientations.all()]
     return out
