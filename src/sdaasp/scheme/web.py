@@ -73,8 +73,8 @@ class FuzzyDateField(forms.CharField):
         kwargs.setdefault("help_text", "AAAA-MM-JJ, ou AAAA-MM si seul le mois est connu")
         super().__init__(max_length=10, **kwargs)
 
-    def to_python(self, value: Any) -> FuzzyDate | None:
-        value = super().to_python(value)
+    def clean(self, value: Any) -> FuzzyDate | None:
+        value = super().clean(value)
         if not value:
             return None
         try:
