@@ -89,7 +89,7 @@ def _import(args: argparse.Namespace) -> int:
     from sdaasp.commands import _django
 
     _django.setup()
-    from sdaasp.scheme.exchange.xlsx import import_programme
+    from sdaasp.scheme.exchange.xlsx_import import import_programme
 
     summary = import_programme(args.file)
     print(f"Programme importé depuis {args.file.name} : {summary}")

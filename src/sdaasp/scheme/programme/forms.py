@@ -76,7 +76,8 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label="Indicateur", max_length=300)
     unit = forms.CharField(label="Unité", max_length=60)
     direction = forms.ChoiceField(label="Sens souhaité", choices=Direction.choices)
-    baseline_value = forms.DecimalField(label="Valeur de référence", required=False)
+    baseline_value = forms.DecimalField(label="Valeur de référence", required=False,
+                                        localize=True)
     baseline_year = forms.IntegerField(label="Année de référence", required=False,
                                        min_value=1990, max_value=2100)
     source = forms.CharField(label="Source", required=False, max_length=300)
@@ -87,14 +88,15 @@ class IndicatorForm(forms.Form):
 
 class IndicatorValueForm(forms.Form):
     year = forms.IntegerField(label="Année", min_value=1990, max_value=2100)
-    target = forms.DecimalField(label="Cible", required=False)
-    result = forms.DecimalField(label="Résultat", required=False)
+    target = forms.DecimalField(label="Cible", required=False, localize=True)
+    result = forms.DecimalField(label="Résultat", required=False, localize=True)
 
 
 class BudgetLineForm(forms.Form):
     year = forms.IntegerField(label="Année", min_value=1990, max_value=2100)
     label = forms.CharField(label="Poste", max_length=300)
-    amount_eur = forms.DecimalField(label="Montant (€)", max_digits=14, decimal_places=2)
+    amount_eur = forms.DecimalField(label="Montant (€)", max_digits=14, decimal_places=2,
+                                    localize=True)
     funder = forms.ModelChoiceField(label="Financeur", required=False,
                                     queryset=Organisation.objects.none())
 

@@ -50,13 +50,17 @@ def do_set_group(orientation: ProgrammeOrientation, position: int, title: str, *
     """Create or update a working group; ``pilots`` and ``partners`` are lists of
     ``(label, [Organisation, ...])`` kept in order, labels exactly as written."""
     code = code or f"{orientation.code}-G{position}"
-    g, created = WorkingGroup.objects.get_or_create(
-        orientation=orientation, code=code,
-        defaults={"position": position, "title": title, "note": note})
-    changes = diff({"position": g.position, "title": g.title, "note": g.note},
-                   {"position": position, "title": title, "note": note})
+    g = WorkingGroup.objects.filter(orientation__scheme=orientation.scheme, code=code).first()
+    created = g is None
+    if g is None:
+        g = WorkingGroup.objects.create(orientation=orientation, code=code, position=position,
+                                        title=title, note=note)
+    changes = diff({"position": g.position, "title": g.title, "note": g.note,
+                    "orientation": g.orientation.code},
+                   {"position": position, "title": title, "note": note,
+                    "orientation": orientation.code})
     if changes:
-        g.position, g.title, g.note = position, title, note
+        g.orientation, g.position, g.title, g.note = orientation, position, title, note
         g.save()
     for role, items in (("pilote", pilots), ("partenaire", partners)):
         before = [p.label for p in g.participants.filter(role=role)]
@@ -99,10 +103,11 @@ def do_save_action(group: WorkingGroup, *, code: str, user: Any = None,
         action = Action(scheme=scheme, group=group, code=code)
     else:
         before = {f: getattr(action, f) for f in fields} | {"group": action.group.code}
+    status_changed = "status" in fields and fields["status"] != action.status
     for name, value in fields.items():
         setattr(action, name, value)
     action.group = group
-    if created or "status" in fields:
+    if created or status_changed:
         action.last_update = dt.date.today()
     action.full_clean(exclude=["target_epcis", "target_communes", "last_update"])
     action.save()
@@ -150,8 +155,9 @@ def do_add_note(action: Action, text: str, *, user: Any = None, organisation=Non
     note = FollowUpNote.objects.create(action=action, date=on or dt.date.today(), author=user
                                        if getattr(user, "is_authenticated", False) else None,
                                        organisation=organisation, text=text.strip())
-    action.last_update = note.date
-    action.save(update_fields=["last_update"])
+    if action.last_update is None or note.date > action.last_update:
+        action.last_update = note.date
+        action.save(update_fields=["last_update"])
     record(user, action.scheme.departement, action, "note de suivi", {"note": note.text})
     return note
 
@@ -215,3 +221,24 @@ def do_add_budget_line(action: Action, *, year: int, label: str, amount_eur: Dec
            {"année": year, "poste": label, "montant": amount_eur,
             "financeur": str(funder) if funder else ""})
     return line
+
+
+@transaction.atomic
+def do_replace_budget(action: Action, lines: list[dict[str, Any]], *,
+                      user: Any = None) -> bool:
+    """Replace the action's budget lines by ``lines`` (year, label, amount_eur, funder);
+    returns whether anything changed."""
+    def key(year, label, amount, funder) -> tuple:
+        return (year, label, str(Decimal(amount).quantize(Decimal("0.01"))),
+                funder.key if funder else None)
+
+    old = [key(b.year, b.label, b.amount_eur, b.funder) for b in action.budget_lines.all()]
+    new = [key(x["year"], x["label"], x["amount_eur"], x.get("funder")) for x in lines]
+    if old == new:
+        return False
+    action.budget_lines.all().delete()
+    for x in lines:
+        BudgetLine.objects.create(action=action, year=x["year"], label=x["label"],
+                                  amount_eur=x["amount_eur"], funder=x.get("funder"))
+    record(user, action.scheme.departement, action, "budget", {"budget": [old, new]})
+    return True

@@ -26,7 +26,8 @@ class ReportForm(forms.Form):
         self.indicators = list(action.indicators.all())
         for ind in self.indicators:
             self.fields[f"result_{ind.pk}"] = forms.DecimalField(
-                label=f"{ind.name} — résultat {year} ({ind.unit})", required=False)
+                label=f"{ind.name} — résultat {year} ({ind.unit})", required=False,
+                localize=True)
 
     def results(self) -> dict[int, object]:
         return {ind.pk: self.cleaned_data.get(f"result_{ind.pk}") for ind in self.indicators}
