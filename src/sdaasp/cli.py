@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "sdaasp.commands.server",
     "sdaasp.commands.services",
     "sdaasp.commands.diagnose",
+    "sdaasp.commands.scheme",
 ]
 
 

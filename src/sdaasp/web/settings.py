@@ -52,6 +52,14 @@ INSTALLED_APPS = [
     "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
     "sdaasp.web.offer",
     "sdaasp.web.diagnostics",
+    "sdaasp.scheme.organisations",
+    "sdaasp.scheme.history",
+    "sdaasp.scheme.procedure",
+    "sdaasp.scheme.strategy",
+    "sdaasp.scheme.governance",
+    "sdaasp.scheme.programme",
+    "sdaasp.scheme.convention",
+    "sdaasp.scheme.reporting",
 ]
 
 MIDDLEWARE = [

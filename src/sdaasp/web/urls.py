@@ -16,4 +16,5 @@ urlpatterns = [
     path("offre/", include("sdaasp.web.offer.urls")),
     path("diagnostic/", include("sdaasp.web.diagnostics.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sdaasp.scheme.urls")),
 ]
