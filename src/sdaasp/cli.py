@@ -18,6 +18,7 @@ from sdaasp.errors import SdaaspError
 COMMAND_MODULES = [
     "sdaasp.commands.territory",
     "sdaasp.commands.server",
+    "sdaasp.commands.zones",
 ]
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "sdaasp.web.territory",
+    "sdaasp.web.zones",
 ]
 
 MIDDLEWARE = [
