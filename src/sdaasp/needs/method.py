@@ -159,7 +159,8 @@ def _reasons(units: pd.DataFrame, deficits: pd.DataFrame, needs: pd.DataFrame,
                  for i, v in zip(n["indicator"], n["value"], strict=True)]
     texts = pd.concat([d[["unit_code", "text"]], n[["unit_code", "text"]]])
     joined = texts.groupby("unit_code", sort=False)["text"].agg(_join_fr)
-    return units["unit_code"].map(joined).fillna("")
+    mapped = units["unit_code"].map(joined).astype(object)
+    return mapped.where(mapped.notna(), "")
 
 
 def _of(libelle: str) -> str:

@@ -8,5 +8,6 @@ from sdaasp.web.territory import views as territory_views
 urlpatterns = [
     path("", territory_views.home, name="home"),
     path("territoire/", include("sdaasp.web.territory.urls")),
+    path("zones/", include("sdaasp.web.zones.urls")),
     path("admin/", admin.site.urls),
 ]
