@@ -210,10 +210,10 @@ def save_zones_run(result: ZonesResult, dep: Departement, *, inputs: list[dict],
     return run
 
 
-def unit_feature(u: models.ZoneUnit) -> str:
-    """GeoJSON feature text of a unit for the map."""
+def unit_feature(u: models.ZoneUnit, colour: str = "") -> str:
+    """GeoJSON feature text of a unit for the map (``couleur`` for the explorer's fill)."""
     props = {"code": u.unit_code, "nom": u.nom, "niveau": u.level, "acces": u.acces,
              "statut": u.statut, "partiel": u.partiel, "motifs": u.motifs,
-             "population": u.population}
+             "population": u.population, "couleur": colour}
     return ('{"type":"Feature","geometry":' + u.geojson + ',"properties":'
             + json.dumps(props, ensure_ascii=False) + "}")

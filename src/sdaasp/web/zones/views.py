@@ -12,6 +12,7 @@ from sdaasp.needs import DIMENSIONS
 from sdaasp.web.territory.models import Departement
 from sdaasp.web.territory.views import scot_colours
 from sdaasp.web.zones import models
+from sdaasp.web.zones.explorer import DEFICIT_COLOUR, PRIORITY_COLOUR
 from sdaasp.web.zones.render import LAYERS, render_map
 from sdaasp.web.zones.services import unit_feature
 
@@ -69,23 +70,40 @@ def index(request: HttpRequest) -> HttpResponse:
 def layer(request: HttpRequest, run_id: int, name: str) -> HttpResponse:
     """One map layer of a run as a GeoJSON FeatureCollection (WGS84, simplified)."""
     run = get_object_or_404(models.ZonesRun.objects.select_related("departement"), pk=run_id)
-    if name == "scot":
-        colours = scot_colours(run.departement)
+    return _layer(run, run.departement_id, name)
+
+
+@require_GET
+def departement_layer(request: HttpRequest, code: str, name: str) -> HttpResponse:
+    """A layer of the latest run of a département (the map explorer's overlays); empty when
+    no run exists yet."""
+    run = models.ZonesRun.objects.select_related("departement").filter(
+        departement_id=code).first()
+    return _layer(run, code, name)
+
+
+def _layer(run: models.ZonesRun | None, code: str, name: str) -> HttpResponse:
+    if name == "qpv":
+        feats = [
+            '{"type":"Feature","geometry":' + q.geojson + ',"properties":{"nom":' + _js(q.nom)
+            + ',"code":' + _js(q.code) + '}}'
+            for q in models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{code}")
+        ]
+    elif run is None and name in ("scot", "deficitaires", "prioritaires"):
+        feats = []
+    elif name == "scot":
+        colours = scot_colours(run.departement)  # type: ignore[union-attr]
         feats = [
             '{"type":"Feature","geometry":' + s.geojson + ',"properties":{"nom":'
             + _js(s.nom) + ',"couleur":"' + colours[s.code] + '"}}'
-            for s in run.departement.scots.order_by("nom")
-        ]
-    elif name == "qpv":
-        feats = [
-            '{"type":"Feature","geometry":' + q.geojson + ',"properties":{"nom":' + _js(q.nom)
-            + ',"code":' + _js(q.code) + "}}"
-            for q in models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{run.departement_id}")
+            for s in run.departement.scots.order_by("nom")  # type: ignore[union-attr]
         ]
     elif name == "deficitaires":
-        feats = [unit_feature(u) for u in run.units.filter(acces="déficitaire")]
+        feats = [unit_feature(u, DEFICIT_COLOUR)
+                 for u in run.units.filter(acces="déficitaire")]  # type: ignore[union-attr]
     elif name == "prioritaires":
-        feats = [unit_feature(u) for u in run.units.filter(statut="prioritaire")]
+        feats = [unit_feature(u, PRIORITY_COLOUR)
+                 for u in run.units.filter(statut="prioritaire")]  # type: ignore[union-attr]
     else:
         raise Http404("couche inconnue")
     body = '{"type":"FeatureCollection","features":[' + ",".join(feats) + "]}"
