@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "sdaasp.commands.services",
     "sdaasp.commands.diagnose",
     "sdaasp.commands.scheme",
+    "sdaasp.commands.zones",
 ]
 
 

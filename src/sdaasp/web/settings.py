@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sdaasp.scheme.programme",
     "sdaasp.scheme.convention",
     "sdaasp.scheme.reporting",
+    "sdaasp.web.zones",
 ]
 
 MIDDLEWARE = [

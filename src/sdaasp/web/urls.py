@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("sdaasp.web.accounts.urls")),  # /connexion/: delete with the app
     path("offre/", include("sdaasp.web.offer.urls")),
     path("diagnostic/", include("sdaasp.web.diagnostics.urls")),
+    path("zones/", include("sdaasp.web.zones.urls")),
     path("admin/", admin.site.urls),
     path("", include("sdaasp.scheme.urls")),
 ]
