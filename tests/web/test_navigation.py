@@ -25,8 +25,8 @@ def test_menu_skips_url_names_not_provided_yet(client, nord_db):
         assert always in labels
     # the entries of the other apps are registered, waiting for their URL names
     names = {item.url_name for item in navigation.MAIN_MENU}
-    assert {"offer:index", "diagnostics:index", "zones:index", "scheme:index",
-            "reporting:index"} <= names
+    assert {"offer:default", "diagnostics:list", "zones:index", "scheme:default",
+            "scheme:reporting_default"} <= names
     for item in navigation.MAIN_MENU:
         try:
             reverse(item.url_name)
@@ -91,18 +91,6 @@ def test_accessibility_statement(client):
     assert "axe-core" in html and "Défenseur des droits" in html
     # the footer of every page links to it
     assert 'href="/accessibilite/"' in client.get("/").content.decode()
-
-
-def test_login_page_is_french(client, django_user_model):
-    django_user_model.objects.create_user("referent", password="x-secret-42")
-    html = client.get("/connexion/").content.decode()
-    assert '<label for="id_username">Identifiant</label>' in html
-    res = client.post("/connexion/", {"username": "referent", "password": "faux"})
-    assert res.status_code == 200 and 'role="alert"' in res.content.decode()
-    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in \
-        res.content.decode().replace("'", "’")
-    res = client.post("/connexion/", {"username": "referent", "password": "x-secret-42"})
-    assert res.status_code == 302
 
 
 @pytest.mark.parametrize("url", ["/carte/", "/donnees/", "/tableaux-de-bord/"])

@@ -19,7 +19,8 @@ def _logo_url() -> str:
 
 def platform(request: HttpRequest) -> dict[str, object]:
     return {
-        "organisation": settings.SDAASP_ORGANISATION,
+        # not "organisation": the scheme's pages use that name for a partner organisation
+        "platform_organisation": settings.SDAASP_ORGANISATION,
         "logo_url": _logo_url(),
         "default_departement": settings.SDAASP_DEFAULT_DEPARTEMENT,
         "main_menu": navigation.main_menu(request),

@@ -1,8 +1,9 @@
 """The platform's main menu, built from a small registry of (French label, URL name).
 
-Each domain app only has to provide the URL name listed here (``offer:index``,
-``diagnostics:index``…): entries whose URL name does not resolve yet are skipped silently, so
-the menu grows as apps are merged, without touching the layout.
+Each domain app only has to provide the URL name listed here (``offer:default``,
+``diagnostics:list``, ``zones:index``, ``scheme:default``, ``scheme:reporting_default``…):
+entries whose URL name does not resolve are skipped silently, so the menu follows the apps
+installed, without touching the layout.
 """
 
 from __future__ import annotations
@@ -16,38 +17,33 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the main menu.
+    """One entry of the main menu: a French label and the URL name of its landing page.
 
-    ``namespaces`` are the URL namespaces (app names) whose pages mark this entry as the
-    current one (``aria-current="page"``); by default the namespace of ``url_name``.
+    The entry is the current one (``aria-current="page"``) on its landing page and on every
+    page whose path starts with the landing page's path (``/carte/59/`` is under ``/carte/``).
     """
 
     label: str
     url_name: str
-    namespaces: tuple[str, ...] = ()
-
-    def sections(self) -> tuple[str, ...]:
-        if self.namespaces:
-            return self.namespaces
-        return (self.url_name.split(":")[0],) if ":" in self.url_name else ()
 
 
-#: The main menu, in display order. Other apps provide the URL names; none is required.
+#: The main menu, in display order. URL names that do not resolve (app not installed) are
+#: skipped.
 MAIN_MENU: tuple[NavItem, ...] = (
     NavItem("Accueil", "home"),
-    NavItem("Territoire", "territory:default", ("territory",)),
+    NavItem("Territoire", "territory:default"),
     NavItem("Carte", "explorer:index"),
-    NavItem("Offre de services", "offer:index"),
-    NavItem("Diagnostic", "diagnostics:index"),
+    NavItem("Offre de services", "offer:default"),
+    NavItem("Diagnostic", "diagnostics:list"),
     NavItem("Zones prioritaires", "zones:index"),
-    NavItem("Schéma", "scheme:index"),
-    NavItem("Suivi annuel", "reporting:index"),
+    NavItem("Schéma", "scheme:default"),
+    NavItem("Suivi annuel", "scheme:reporting_default"),
     NavItem("Tableaux de bord", "dashboards:index"),
     NavItem("Données", "opendata:index"),
 )
 
 #: URL names tried, in order, for the logout form of the header (first that resolves).
-LOGOUT_URL_NAMES = ("logout", "accounts:logout", "scheme:logout")
+LOGOUT_URL_NAMES = ("logout", "scheme:logout", "accounts:logout")
 
 
 def resolve(url_name: str) -> str | None:
@@ -60,18 +56,13 @@ def resolve(url_name: str) -> str | None:
 
 def main_menu(request: HttpRequest | None = None) -> list[dict[str, object]]:
     """The menu entries that resolve, each with ``label``, ``url`` and ``current``."""
-    match = getattr(request, "resolver_match", None) if request is not None else None
-    current_ns = match.namespace if match else None
-    current_name = match.view_name if match else None
+    path = getattr(request, "path", "") if request is not None else ""
     items = []
     for item in MAIN_MENU:
         url = resolve(item.url_name)
         if url is None:
             continue
-        if item.sections():
-            current = current_ns in item.sections()
-        else:
-            current = current_name == item.url_name
+        current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
 

