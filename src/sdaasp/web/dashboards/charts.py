@@ -24,18 +24,22 @@ class ChartData:
     source: str = ""
     value_label: str = "Valeur"
     category_label: str = "Catégorie"
+    #: Several series (name, values) drawn as stacked bars; ``values`` is then their total.
+    series: Sequence[tuple[str, Sequence[float]]] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class Chart:
     """A dashboard chart: ``provider(departement) -> ChartData | None``.
 
-    ``unavailable`` tells the user what is missing when the provider returns None.
+    ``unavailable`` tells the user what is missing when the provider returns None. A provider
+    may also return several ``(title, data)`` pairs (one chart per service type, say).
     """
 
     id: str
     title: str
-    provider: Callable[[object], ChartData | None]
+    provider: Callable[[object], ChartData | list[tuple[str, ChartData]] | None]
     unavailable: str = "Aucune donnée pour l'instant."
     order: int = 100
 
@@ -90,5 +94,61 @@ def bar_chart_svg(data: ChartData, *, title: str, chart_id: str, width: int = 76
         shown = fmt(value) + (f" {data.unit}" if data.unit else "")
         parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h * 0.72:.1f}" '
                      f'font-size="13">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text node is escaped above
+
+
+#: Colour-blind-safe palette (Okabe–Ito) for stacked series; every segment also carries its
+#: value as text when wide enough, and the legend and table name each series.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+                  "#F0E442", "#000000")
+
+
+def stacked_bar_chart_svg(data: ChartData, *, title: str, chart_id: str,
+                          width: int = 760) -> SafeString:
+    """Horizontal stacked bars (one per label, one segment per series) with a text legend."""
+    bar_h, gap, label_w, total_w, top = 22, 8, 250, 70, 8
+    n = len(data.labels)
+    legend_h = 22 * ((len(data.series) + 2) // 3)
+    height = top * 2 + n * (bar_h + gap) + legend_h + 8
+    totals = [sum(s[1][i] for s in data.series) for i in range(n)]
+    vmax = max(totals) if totals and max(totals) > 0 else 1.0
+    plot_w = width - label_w - total_w
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">Diagramme en barres empilées ; les valeurs exactes figurent '
+        f"dans le tableau qui suit.</desc>",
+    ]
+    for i, label in enumerate(data.labels):
+        y = top + i * (bar_h + gap)
+        text = escape(label if len(label) <= 34 else label[:33] + "…")
+        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.72:.1f}" '
+                     f'text-anchor="end" font-size="13">{text}</text>')
+        x = float(label_w)
+        for k, (_, values) in enumerate(data.series):
+            w = plot_w * values[i] / vmax
+            if w <= 0:
+                continue
+            colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+                         f'fill="{colour}" stroke="#ffffff"/>')
+            if w >= 18:
+                ink = "#ffffff" if colour in ("#0072B2", "#000000", "#D55E00") else "#000000"
+                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + bar_h * 0.72:.1f}" '
+                             f'text-anchor="middle" font-size="12" fill="{ink}">'
+                             f"{escape(fmt(values[i]))}</text>")
+            x += w
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h * 0.72:.1f}" font-size="13">'
+                     f"{escape(fmt(totals[i]))}</text>")
+    y0 = top + n * (bar_h + gap) + 8
+    for k, (name, _) in enumerate(data.series):
+        lx, ly = 10 + (k % 3) * 250, y0 + (k // 3) * 22
+        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="{colour}" '
+                     f'stroke="#1b1f24"/><text x="{lx + 20}" y="{ly + 12}" font-size="13">'
+                     f"{escape(name)}</text>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text node is escaped above
