@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "sdaasp.web.explorer",
     "sdaasp.web.opendata",
     "sdaasp.web.dashboards",
-    "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
     "sdaasp.web.offer",
     "sdaasp.web.diagnostics",
     "sdaasp.scheme.organisations",
