@@ -27,13 +27,17 @@ from sdaasp.scheme.programme.perms import (
 )
 from sdaasp.scheme.web import context, deny, require, scheme_for
 
+ROLE_ORDER = ["pilote", "copilote", "partenaire"]
+
 
 def programme(request: HttpRequest, departement: str) -> HttpResponse:
     scheme = scheme_for(request, departement)
     orientations = scheme.programme_orientations.prefetch_related(
         "groups__participants", "groups__actions")
     return render(request, "scheme/programme.html", context(
-        request, scheme, "programme", orientations=orientations, today=_today()))
+        request, scheme, "programme", orientations=orientations, today=_today(),
+        n_groups=WorkingGroup.objects.filter(orientation__scheme=scheme).count(),
+        n_actions=scheme.actions.count()))
 
 
 def _today():
@@ -65,7 +69,9 @@ def action_detail(request: HttpRequest, departement: str, code: str) -> HttpResp
     return render(request, "scheme/action.html", context(
         request, scheme, "programme", action=action, show_internal=internal,
         can_update=can_update_action(request.user, action), indicators=indicators,
-        actors=action.actors.select_related("organisation"), note_form=f.NoteForm(),
+        actors=sorted(action.actors.select_related("organisation"),
+                      key=lambda x: (ROLE_ORDER.index(x.role), x.organisation.name)),
+        note_form=f.NoteForm(),
         status_form=f.StatusForm(initial={"status": action.status}),
         history=ChangeLog.objects.filter(object_type="scheme_programme.action",
                                          object_id=str(action.pk))[:50]
