@@ -156,19 +156,27 @@ def test_cli_load_export_import(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "Orientations du programme : 9, groupes de travail : 13, fiches action : 0" \
         in first.stdout
-    assert run("load-nord").returncode == 0
-    out = tmp_path / "nord.json"
-    assert run("export", "59", "--format", "json", "--output", str(out)).returncode == 0
-    assert '"favourable": 14' in out.read_text(encoding="utf-8")
     xlsx = tmp_path / "programme.xlsx"
     assert run("export", "59", "--format", "xlsx", "--output", str(xlsx)).returncode == 0
-    ok = run("import-programme", str(xlsx))
-    assert ok.returncode == 0 and "0 modification(s)" in ok.stdout, ok.stderr
     wb = load_workbook(xlsx)
     wb["Orientations"]["B3"] = "deux"
     wb.save(xlsx)
     res = run("import-programme", str(xlsx))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "feuille « Orientations », ligne 3, champ « B (ordre) »" in res.stderr
-    missing = run("export", "62", "--format", "json", "--output", str(out))
+    missing = run("export", "62", "--format", "json", "--output", str(tmp_path / "x.json"))
     assert missing.returncode == 2 and "Aucun schéma enregistré" in missing.stderr
+
+
+def test_json_export_is_the_whole_scheme(nord_scheme, tmp_path):
+    import json
+
+    from sdaasp.scheme.exchange.files import export_scheme
+
+    path = export_scheme("59", tmp_path / "nord.json", fmt="json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "sdaasp-scheme/1"
+    assert data["versions"][0]["tallies"][0]["favourable"] == 14
+    assert data["versions"][0]["consultations"][1]["state"] in ("repute", "donne")
+    assert len(data["programme"]) == 9 and len(data["levers"]) == 3
+    assert sorted(path.parent.iterdir()) == [path]  # no temporary file left behind
