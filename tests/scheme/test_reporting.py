@@ -4,6 +4,7 @@ coordinator sees who has not reported, stale actions, and the committee's summar
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -183,3 +184,36 @@ def test_coordinator_pages_render_in_french(demo, url):
     assert page.status_code == 200
     text = page.content.decode()
     assert 'lang="fr"' in text and "Se déconnecter" in text
+
+
+def test_action_form_with_target_territories(demo, nord_db):
+    from sdaasp.scheme.organisations.models import Organisation
+    from sdaasp.scheme.programme.models import Action
+    from sdaasp.web.territory.models import Epci, Scot
+
+    epci = Epci.objects.filter(departement_id="59").first()
+    scot = Scot.objects.filter(departement_id="59").first()
+    cd59 = Organisation.objects.get(departement="59", key="cd59")
+    client = _client(demo["coord"])
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350, 59009", "start_date": "2020-01-01", "end_date": "2019-01-01"})
+    assert resp.status_code == 200 and "La fin prévue précède le début prévu." in \
+        resp.content.decode()
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350, 99999"})
+    assert "Communes inconnues : 99999." in resp.content.decode()
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350 59009"})
+    assert resp.status_code == 302
+    a = Action.objects.get(code="T-9")
+    assert list(a.target_epcis.all()) == [epci] and list(a.target_scots.all()) == [scot]
+    assert sorted(c.code for c in a.target_communes.all()) == ["59009", "59350"]
+    assert [x.organisation for x in a.actors.all()] == [cd59]
+    page = html.unescape(client.get("/schema/59/actions/T-9/").content.decode())
+    assert f"SCoT {scot.nom}" in page and epci.nom in page

@@ -99,6 +99,7 @@ def _save_action(request, scheme, group, form, action=None) -> HttpResponse | No
             group, code=d["code"] if action is None else action.code, user=request.user,
             actors=actors, target_communes=list(Commune.objects.filter(
                 code__in=d["target_communes"])),
+            target_epcis=list(d["target_epcis"]), target_scots=list(d["target_scots"]),
             **{k: d[k] for k in ("title", "description", "quantitative_objectives",
                                  "qualitative_objectives", "target_zones", "start_date",
                                  "end_date", "status", "is_example")})
@@ -132,7 +133,9 @@ def action_edit(request: HttpRequest, departement: str, code: str) -> HttpRespon
     initial |= {"pilots": [a.organisation_id for a in actors if a.role == "pilote"],
                 "copilots": [a.organisation_id for a in actors if a.role == "copilote"],
                 "partners": [a.organisation_id for a in actors if a.role == "partenaire"],
-                "target_communes": ", ".join(c.code for c in action.target_communes.all())}
+                "target_communes": ", ".join(c.code for c in action.target_communes.all()),
+                "target_epcis": [e.pk for e in action.target_epcis.all()],
+                "target_scots": [s.pk for s in action.target_scots.all()]}
     form = f.ActionForm(request.POST or None, initial=initial, departement=departement)
     form.fields["code"].disabled = True
     return _save_action(request, scheme, action.group, form, action) or _form_page(
