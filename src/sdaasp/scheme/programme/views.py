@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sdaasp.scheme.errors import SchemeError
 from sdaasp.scheme.exchange.export import scheme_to_dict
 from sdaasp.scheme.history.models import ChangeLog
-from sdaasp.scheme.organisations.perms import can_read_internal, organisation_id_of
+from sdaasp.scheme.organisations.perms import can_read_all_internal, organisation_id_of
 from sdaasp.scheme.programme import forms as f
 from sdaasp.scheme.programme import services
 from sdaasp.scheme.programme.models import Action, ActionStatus, WorkingGroup
@@ -237,9 +237,9 @@ def history(request: HttpRequest, departement: str) -> HttpResponse:
 
 @require_GET
 def api_scheme(request: HttpRequest, departement: str) -> JsonResponse:
-    """The scheme as JSON; follow-up notes and budget only for signed-in roles."""
+    """The scheme as JSON; follow-up notes and budget only for the coordinator and readers."""
     scheme = scheme_for(request, departement)
-    return JsonResponse(scheme_to_dict(scheme, internal=can_read_internal(request.user)),
+    return JsonResponse(scheme_to_dict(scheme, internal=can_read_all_internal(request.user)),
                         json_dumps_params={"ensure_ascii": False})
 
 
