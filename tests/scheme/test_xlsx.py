@@ -166,6 +166,10 @@ def test_cli_load_export_import(tmp_path):
     res = run("import-programme", str(xlsx))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "feuille « Orientations », ligne 3, champ « B (ordre) »" in res.stderr
+    notxlsx = tmp_path / "notes.xlsx"
+    notxlsx.write_text("pas un classeur", encoding="utf-8")
+    res = run("import-programme", str(notxlsx))
+    assert res.returncode == 2 and "illisible comme classeur" in res.stderr
     missing = run("export", "62", "--format", "json", "--output", str(tmp_path / "x.json"))
     assert missing.returncode == 2 and "Aucun schéma enregistré" in missing.stderr
 

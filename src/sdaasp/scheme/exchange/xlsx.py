@@ -229,11 +229,15 @@ def _cell(kind: str, value: Any) -> Any:
 
 def read_workbook(path: Path) -> Parsed:
     name = Path(path).name
+    if not Path(path).is_file():
+        raise InputFileError([Problem(name, None, None, "un fichier existant",
+                                      f"rien à l'emplacement {path}")])
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-        raise InputFileError([Problem(name, None, None, "un classeur XLSX",
-                                      type(exc).__name__)]) from None
+        raise InputFileError([Problem(name, None, None, "un classeur XLSX (.xlsx)",
+                                      f"un fichier illisible comme classeur "
+                                      f"({type(exc).__name__})")]) from None
     problems: list[Problem] = []
     parsed = Parsed()
     if META not in wb.sheetnames:
