@@ -48,6 +48,25 @@ def test_bpe_detailed_fixture(fixtures, nord_area, nord):
     assert list(again.points["point_id"]) == list(res.points["point_id"])  # stable ids
 
 
+def test_bpe_rows_without_coordinates_stay_distinct(tmp_path, nord_area):
+    f = tmp_path / "bpe.csv"
+    f.write_text("AN;DEPCOM;DCIRIS;TYPEQU;LAMBERT_X;LAMBERT_Y;QUALITE_XY\n"
+                 + "2021;59122;59122;D201;;;Non géolocalisé\n" * 3, encoding="utf-8")
+    res = read_services(f, source="bpe", area=nord_area)
+    assert len(res.points) == 3 and res.points["point_id"].is_unique
+    assert res.points["approximate"].all()
+    again = read_services(f, source="bpe", area=nord_area)
+    assert list(again.points["point_id"]) == list(res.points["point_id"])
+
+
+def test_bpe_coordinates_with_spaces_or_decimal_comma(tmp_path, nord_area):
+    f = tmp_path / "bpe.csv"
+    f.write_text("AN;DEPCOM;DCIRIS;TYPEQU;LAMBERT_X;LAMBERT_Y;QUALITE_XY\n"
+                 "2021;59350;59350;A206; 705100,5 ;7059400.25;Bonne\n", encoding="utf-8")
+    p = read_services(f, source="bpe", area=nord_area).points.iloc[0]
+    assert (p["x"], p["y"]) == (705100.5, 7059400.25)
+
+
 def test_bpe_cp1252_zipped(fixtures, nord_area, tmp_path):
     text = (fixtures / "bpe_detail.csv").read_text(encoding="utf-8")
     z = tmp_path / "bpe21_ensemble_xy_csv.zip"
