@@ -53,6 +53,12 @@ def save_basket(basket: nm.Basket, *, builtin: bool = False, using: str = "defau
     return obj
 
 
+@transaction.atomic
+def save_baskets(baskets: list[nm.Basket]) -> list[Basket]:
+    """Save user-defined baskets (already validated by :func:`nomenclature.load_baskets`)."""
+    return [save_basket(b) for b in baskets]
+
+
 def import_area(departement: Departement) -> ImportArea:
     """The territory saved in the database, in the form the core importers take."""
     rows = list(Commune.objects.filter(departement=departement)
