@@ -163,28 +163,49 @@ def _upsert_points(points: pd.DataFrame, *, batch: ImportBatch,
     if points.empty:
         return
     meta = ServicePoint._meta
-    cols = [meta.get_field(f).column for f, _, _ in _UPSERT]
-    fixed = [meta.get_field("batch").column, meta.get_field("departement").column,
-             meta.get_field("active").column]
-    data = [_column(points[c], kind) for _, c, kind in _UPSERT]
-    n = len(points)
-    rows = list(zip(*data, [batch.pk] * n, [departement.pk] * n, [True] * n, strict=True))
-    json_ph = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-    placeholders = ", ".join(json_ph if kind == "json" else "%s" for _, _, kind in _UPSERT)
-    placeholders += ", %s, %s, %s"
     qn = connection.ops.quote_name
-    all_cols = cols + fixed
+    pg = connection.vendor == "postgresql"
+    columns: list[str] = []
+    values: list[str] = []  # SQL of each value: a placeholder or a safe literal
+    data: list[list[object]] = []
+    for field, col, kind in _UPSERT:
+        vals = _column(points[col], kind)
+        columns.append(meta.get_field(field).column)
+        first = vals[0]
+        constant = (first is None or isinstance(first, bool) or first == "") and \
+            all(v == first and type(v) is type(first) for v in vals)
+        if constant:  # fewer bound parameters: binding dominates SQLite's executemany
+            values.append(_literal(first, pg=pg))
+        else:
+            values.append("CAST(%s AS jsonb)" if kind == "json" and pg else "%s")
+            data.append(vals)
+    columns += [meta.get_field("batch").column, meta.get_field("departement").column,
+                meta.get_field("active").column]
+    values += [str(int(batch.pk)), "%s", _literal(True, pg=pg)]
+    n = len(points)
+    rows = list(zip(*data, [departement.pk] * n, strict=True))
     key = [meta.get_field("departement").column, meta.get_field("point_id").column]
-    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in all_cols if c not in key)
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in all_cols)}) "
-           f"VALUES ({placeholders}) ON CONFLICT ({', '.join(qn(c) for c in key)}) "
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c not in key)
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+           f"VALUES ({', '.join(values)}) ON CONFLICT ({', '.join(qn(c) for c in key)}) "
            f"DO UPDATE SET {updates}")
-    rows.sort(key=lambda r: r[0])  # in index order: no random B-tree page writes
+    rows.sort(key=lambda r: r[0])  # point_id first: rows in index order
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":  # a 64 MB page cache for this connection's big write
             cur.execute("PRAGMA cache_size = -65536")
         for i in range(0, n, 20_000):
             cur.executemany(sql, rows[i:i + 20_000])
+
+
+def _literal(value: object, *, pg: bool) -> str:
+    """SQL literal of the only constants inlined: NULL, booleans and the empty string."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE") if pg else ("1" if value else "0")
+    if value == "":
+        return "''"
+    raise ValueError(value)
 
 
 def _ensure_types(codes: np.ndarray) -> None:
