@@ -253,6 +253,18 @@ def test_generic_csv_collects_every_problem(tmp_path, nord_area):
     assert {p.line for p in exc.value.problems} == {2, 3, 4}
 
 
+def test_nul_characters_never_reach_the_database(tmp_path, fixtures, nord_area):
+    f = tmp_path / "p.csv"
+    f.write_bytes(b"nom;type;commune\nA\x00B;MAIRIE;59350\n")
+    with pytest.raises(InputFileError, match="caractère nul"):
+        read_services(f, source="csv", area=nord_area)
+    g = tmp_path / "p.geojson"
+    g.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+                 '{"type": "Point", "coordinates": [3.07, 50.63]}, "properties": '
+                 '{"nom": "A\\u0000B", "type": "MAIRIE"}}]}', encoding="utf-8")
+    assert read_services(g, source="geojson", area=nord_area).points["nom"].tolist() == ["AB"]
+
+
 def test_unknown_source_and_missing_file(tmp_path):
     from sdaasp.errors import SdaaspError
 
