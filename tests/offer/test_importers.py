@@ -48,6 +48,25 @@ def test_bpe_detailed_fixture(fixtures, nord_area, nord):
     assert list(again.points["point_id"]) == list(res.points["point_id"])  # stable ids
 
 
+def test_bpe_rows_without_coordinates_stay_distinct(tmp_path, nord_area):
+    f = tmp_path / "bpe.csv"
+    f.write_text("AN;DEPCOM;DCIRIS;TYPEQU;LAMBERT_X;LAMBERT_Y;QUALITE_XY\n"
+                 + "2021;59122;59122;D201;;;Non géolocalisé\n" * 3, encoding="utf-8")
+    res = read_services(f, source="bpe", area=nord_area)
+    assert len(res.points) == 3 and res.points["point_id"].is_unique
+    assert res.points["approximate"].all()
+    again = read_services(f, source="bpe", area=nord_area)
+    assert list(again.points["point_id"]) == list(res.points["point_id"])
+
+
+def test_bpe_coordinates_with_spaces_or_decimal_comma(tmp_path, nord_area):
+    f = tmp_path / "bpe.csv"
+    f.write_text("AN;DEPCOM;DCIRIS;TYPEQU;LAMBERT_X;LAMBERT_Y;QUALITE_XY\n"
+                 "2021;59350;59350;A206; 705100,5 ;7059400.25;Bonne\n", encoding="utf-8")
+    p = read_services(f, source="bpe", area=nord_area).points.iloc[0]
+    assert (p["x"], p["y"]) == (705100.5, 7059400.25)
+
+
 def test_bpe_cp1252_zipped(fixtures, nord_area, tmp_path):
     text = (fixtures / "bpe_detail.csv").read_text(encoding="utf-8")
     z = tmp_path / "bpe21_ensemble_xy_csv.zip"
@@ -232,6 +251,18 @@ def test_generic_csv_collects_every_problem(tmp_path, nord_area):
     assert fields == {"nom": 1, "type": 1, "capacite": 1, "itinerant": 1, "horaires": 1,
                       "identifiant": 1, "lon": 1, "lon/lat ou x/y": 1}
     assert {p.line for p in exc.value.problems} == {2, 3, 4}
+
+
+def test_nul_characters_never_reach_the_database(tmp_path, fixtures, nord_area):
+    f = tmp_path / "p.csv"
+    f.write_bytes(b"nom;type;commune\nA\x00B;MAIRIE;59350\n")
+    with pytest.raises(InputFileError, match="caractère nul"):
+        read_services(f, source="csv", area=nord_area)
+    g = tmp_path / "p.geojson"
+    g.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+                 '{"type": "Point", "coordinates": [3.07, 50.63]}, "properties": '
+                 '{"nom": "A\\u0000B", "type": "MAIRIE"}}]}', encoding="utf-8")
+    assert read_services(g, source="geojson", area=nord_area).points["nom"].tolist() == ["AB"]
 
 
 def test_unknown_source_and_missing_file(tmp_path):

@@ -23,10 +23,6 @@ def _config(html: str) -> list[dict]:
 def test_explorer_redirects_to_default_departement(client, nord_db):
     res = client.get("/carte/")
     assert res.status_code == 302 and res["Location"] == "/carte/59/"
-    # one map for the whole platform: the territory section lands on its tables
-    assert client.get("/territoire/")["Location"] == "/territoire/59/tableau/"
-    table = client.get("/territoire/59/tableau/").content.decode()
-    assert '<a href="/carte/59/">Carte</a>' in table
 
 
 def test_map_page_layers_and_tables(client, nord_db):
@@ -53,22 +49,22 @@ def test_tile_url_setting(client, nord_db, settings):
 
 
 def test_registered_layer_appears_only_when_its_url_resolves(client, nord_db):
-    layer = layers.MapLayer("essai-points", "Points de service", "absent:points_geojson")
+    layer = layers.MapLayer("test-points", "Points de service", "absent:points_geojson")
     layers.register_layer(layer)
     try:
         ids = [la["id"] for la in _config(client.get("/carte/59/").content.decode())]
-        assert "essai-points" not in ids  # app not installed: silently left out
+        assert "test-points" not in ids  # URL name does not resolve: silently left out
         layers.register_layer(layers.MapLayer(
-            "essai-points", "Points de service", "territory:mairies_geojson", query="type=A206",
+            "test-points", "Points de service", "territory:mairies_geojson", query="type=A206",
             legend=(layers.LegendEntry("Point de service", "#000000", "point"),)))
         html = client.get("/carte/59/").content.decode()
         config = {la["id"]: la for la in _config(html)}
-        assert config["essai-points"]["url"] == "/territoire/59/mairies.geojson?type=A206"
-        assert config["essai-points"]["legend"] == [
+        assert config["test-points"]["url"] == "/territoire/59/mairies.geojson?type=A206"
+        assert config["test-points"]["legend"] == [
             {"label": "Point de service", "colour": "#000000", "shape": "point"}]
-        assert '<input type="checkbox" name="couche" value="essai-points">' in html
+        assert '<input type="checkbox" name="couche" value="test-points">' in html
     finally:
-        layers.unregister_layer("essai-points")
+        layers.unregister_layer("test-points")
     with pytest.raises(ValueError):
         layers.register_layer(layers.MapLayer("x", "X", "home", kind="fond"))
 

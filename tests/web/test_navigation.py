@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import override_settings
-from django.urls import NoReverseMatch, reverse
 
 from sdaasp.web import navigation
 
@@ -19,32 +17,25 @@ def _menu(html: str) -> list[tuple[str, bool]]:
             for attrs, label in re.findall(r"<a href=\"[^\"]+\"([^>]*)>([^<]+)</a>", nav)]
 
 
-def test_menu_skips_url_names_not_provided_yet(client, nord_db):
+def test_menu_lists_every_section_in_order(client, nord_db):
     labels = [label for label, _ in _menu(client.get("/").content.decode())]
-    for always in ("Accueil", "Territoire", "Carte", "Tableaux de bord", "Données"):
-        assert always in labels
-    # the entries of the other apps are registered, waiting for their URL names
-    names = {item.url_name for item in navigation.MAIN_MENU}
-    assert {"offer:default", "diagnostics:list", "zones:index", "scheme:default",
-            "scheme:reporting_default"} <= names
-    for item in navigation.MAIN_MENU:
-        try:
-            reverse(item.url_name)
-        except NoReverseMatch:
-            assert item.label not in labels
-        else:
-            assert item.label in labels
-    assert labels == [i.label for i in navigation.MAIN_MENU if i.label in labels]  # order
+    assert labels == ["Accueil", "Territoire", "Carte", "Offre de services", "Diagnostic",
+                      "Zones prioritaires", "Schéma", "Suivi annuel", "Tableaux de bord",
+                      "Données"]
 
 
-@override_settings(ROOT_URLCONF="tests.web.urls_with_essai")
-def test_menu_shows_an_app_once_its_url_name_exists(client, nord_db, monkeypatch):
-    item = navigation.NavItem("Essai", "essai:index")
-    monkeypatch.setattr(navigation, "MAIN_MENU", (*navigation.MAIN_MENU, item))
-    menu = _menu(client.get("/").content.decode())
-    assert menu[-1] == ("Essai", False)
-    assert ("Essai", True) in _menu(client.get("/essai/").content.decode())
-    assert 'href="/essai/"' in client.get("/").content.decode()
+def test_menu_skips_url_names_not_provided(client, nord_db, monkeypatch):
+    menu = (*navigation.MAIN_MENU, navigation.NavItem("Absent", "absent:index"))
+    monkeypatch.setattr(navigation, "MAIN_MENU", menu)
+    labels = [label for label, _ in _menu(client.get("/").content.decode())]
+    assert "Absent" not in labels and labels[-1] == "Données"
+
+
+def test_schema_and_suivi_are_distinct_sections(rf):
+    """Both are served by the scheme app: the URL, not the namespace, marks the section."""
+    for path, expected in (("/suivi/59/2025/", "Suivi annuel"), ("/schema/59/", "Schéma")):
+        current = [i["label"] for i in navigation.main_menu(rf.get(path)) if i["current"]]
+        assert current == [expected]
 
 
 def test_current_section_is_marked(client, nord_db):
@@ -91,6 +82,17 @@ def test_accessibility_statement(client):
     assert "axe-core" in html and "Défenseur des droits" in html
     # the footer of every page links to it
     assert 'href="/accessibilite/"' in client.get("/").content.decode()
+
+
+def test_login_page_is_french(client, django_user_model):
+    django_user_model.objects.create_user("referent", password="x-secret-42")
+    html = client.get("/connexion/").content.decode()
+    assert '<label for="id_username">Identifiant</label>' in html
+    res = client.post("/connexion/", {"username": "referent", "password": "faux"})
+    assert res.status_code == 200 and 'role="alert"' in res.content.decode()
+    assert "Identifiant ou mot de passe incorrect" in res.content.decode()
+    res = client.post("/connexion/", {"username": "referent", "password": "x-secret-42"})
+    assert res.status_code == 302
 
 
 @pytest.mark.parametrize("url", ["/carte/", "/donnees/", "/tableaux-de-bord/"])

@@ -65,6 +65,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="département (par défaut : SDAASP_DEPARTEMENT ou 59)")
     ls.set_defaults(handler=_list)
 
+    bk = ssub.add_parser(
+        "baskets", help="importer ou lister les paniers de types de service",
+        description="Sans fichier : liste les paniers enregistrés. Avec un fichier TOML de "
+                    "paniers (format décrit dans docs/offer.md) : vérifie tout le fichier puis "
+                    "crée ou met à jour ses paniers.",
+        epilog="Exemple :\n  sdaasp services baskets mes_paniers.toml",
+    )
+    bk.add_argument("file", metavar="FICHIER", type=Path, nargs="?",
+                    help="fichier TOML de paniers à importer (facultatif)")
+    bk.set_defaults(handler=_baskets)
+
     d = sub.add_parser(
         "download", help="télécharger les fichiers officiels (BPE, France Services)",
         description="Télécharge un fichier officiel dans le cache (SDAASP_DATA_DIR/downloads), "
@@ -130,6 +141,25 @@ def _list(args: argparse.Namespace) -> int:
                     "" if r.capacity != r.capacity else r.capacity,
                     "oui" if r.approximate else "non", r.source])
     print(f"{len(df)} point(s) de service.", file=sys.stderr)
+    return 0
+
+
+def _baskets(args: argparse.Namespace) -> int:
+    from sdaasp.offer.nomenclature import load_baskets
+
+    baskets = load_baskets(args.file) if args.file else None  # validated before Django starts
+    from sdaasp.commands import _django
+
+    _django.setup()
+    from sdaasp.web.offer.models import Basket
+    from sdaasp.web.offer.services import save_baskets
+
+    if baskets is not None:
+        save_baskets(baskets)
+        print(f"{len(baskets)} panier(s) enregistré(s) depuis {args.file.name}.")
+    for b in Basket.objects.prefetch_related("types").order_by("code"):
+        codes = ", ".join(sorted(t.code for t in b.types.all()))
+        print(f"{b.code} — {b.nom}{' (fourni)' if b.builtin else ''} : {codes}")
     return 0
 
 

@@ -51,7 +51,15 @@ def read_raw(path: str | Path, *, suffixes: tuple[str, ...] = (".csv", ".txt")) 
 
 
 def decode_text(raw: RawFile) -> str:
-    """UTF-8 (with or without BOM), else CP1252 — the two encodings INSEE has used."""
+    """UTF-8 (with or without BOM), else CP1252 — the two encodings INSEE has used.
+
+    A NUL byte (a binary or damaged file; PostgreSQL cannot store it in text) refuses the file.
+    """
+    nul = raw.data.find(b"\x00")
+    if nul >= 0:
+        line = raw.data.count(b"\n", 0, nul) + 1
+        raise InputFileError([Problem(raw.name, line, None, "un fichier texte",
+                                      "un caractère nul (fichier binaire ou endommagé ?)")])
     try:
         return raw.data.decode("utf-8-sig")
     except UnicodeDecodeError:

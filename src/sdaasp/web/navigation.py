@@ -1,9 +1,8 @@
 """The platform's main menu, built from a small registry of (French label, URL name).
 
 Each domain app only has to provide the URL name listed here (``offer:default``,
-``diagnostics:list``, ``zones:index``, ``scheme:default``, ``scheme:reporting_default``…):
-entries whose URL name does not resolve are skipped silently, so the menu follows the apps
-installed, without touching the layout.
+``diagnostics:list``…): entries whose URL name does not resolve yet are skipped silently, so
+the menu grows as apps are merged, without touching the layout.
 """
 
 from __future__ import annotations
@@ -17,21 +16,22 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the main menu: a French label and the URL name of its landing page.
+    """One entry of the main menu.
 
-    The entry is the current one (``aria-current="page"``) on its landing page and on every
-    page whose path starts with the landing page's path (``/carte/59/`` is under ``/carte/``).
+    ``namespaces`` are the URL namespaces (app names) whose pages mark this entry as the
+    current one (``aria-current="page"``); without them, the pages under the entry's URL do
+    (the scheme app serves both /schema/ and /suivi/, two entries of the menu).
     """
 
     label: str
     url_name: str
+    namespaces: tuple[str, ...] = ()
 
 
-#: The main menu, in display order. URL names that do not resolve (app not installed) are
-#: skipped.
+#: The main menu, in display order. Other apps provide the URL names; none is required.
 MAIN_MENU: tuple[NavItem, ...] = (
     NavItem("Accueil", "home"),
-    NavItem("Territoire", "territory:default"),
+    NavItem("Territoire", "territory:default", ("territory",)),
     NavItem("Carte", "explorer:index"),
     NavItem("Offre de services", "offer:default"),
     NavItem("Diagnostic", "diagnostics:list"),
@@ -43,7 +43,7 @@ MAIN_MENU: tuple[NavItem, ...] = (
 )
 
 #: URL names tried, in order, for the logout form of the header (first that resolves).
-LOGOUT_URL_NAMES = ("logout", "scheme:logout", "accounts:logout")
+LOGOUT_URL_NAMES = ("logout", "scheme:logout")
 
 
 def resolve(url_name: str) -> str | None:
@@ -56,13 +56,18 @@ def resolve(url_name: str) -> str | None:
 
 def main_menu(request: HttpRequest | None = None) -> list[dict[str, object]]:
     """The menu entries that resolve, each with ``label``, ``url`` and ``current``."""
-    path = getattr(request, "path", "") if request is not None else ""
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    current_ns = match.namespace if match else None
+    path = request.path if request is not None else ""
     items = []
     for item in MAIN_MENU:
         url = resolve(item.url_name)
         if url is None:
             continue
-        current = path == url if url == "/" else path.startswith(url)
+        if item.namespaces:
+            current = current_ns in item.namespaces
+        else:
+            current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
 

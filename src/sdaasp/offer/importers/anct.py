@@ -82,7 +82,8 @@ def point_lonlat(feat: dict) -> tuple[float, float] | None:
 
 
 def _text(v: object) -> str:
-    return "" if v is None else str(v).strip()
+    # "\u0000" escapes in JSON, NUL padding in dBase: never stored (PostgreSQL refuses them)
+    return "" if v is None else str(v).replace("\x00", "").strip()
 
 
 def read_france_services(path: str | Path, *, area: ImportArea | None = None,
@@ -270,7 +271,7 @@ def read_msap(path: str | Path, *, area: ImportArea | None = None, year: int | N
         bad = np.flatnonzero((geoms.isna() | (geoms.geom_type != "Point")).to_numpy())
         problems += [Problem(name, int(i) + 1, "géométrie", "un point", str(geoms.iloc[i])[:40])
                      for i in bad]
-    loc = gdf["locatin"].fillna("").astype(str).map(repair_mojibake).str.strip()
+    loc = gdf["locatin"].fillna("").astype(str).map(_text).map(repair_mojibake).str.strip()
     for i in np.flatnonzero((loc == "").to_numpy()):
         problems.append(Problem(name, int(i) + 1, "locatin", "l'adresse de la MSAP",
                                 "une valeur vide"))

@@ -12,6 +12,7 @@ Separator ``;``, UTF-8 or CP1252, zipped or not. Validation is vectorised over t
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -96,41 +97,44 @@ def read_bpe(path: str | Path, *, area: ImportArea | None = None, year: int | No
                                       "aucune ligne")])
     lines = np.arange(len(df)) + 2
     checks = _Checks(name)
-    typequ = df["TYPEQU"].str.strip()
-    depcom = df["DEPCOM"].str.strip().str.upper()
-    an = df["AN"].str.strip()
-    checks.add(~typequ.str.match(nomenclature.TYPEQU_RE.pattern).to_numpy(), lines, typequ,
-               "TYPEQU", "un code TYPEQU (une lettre de A à G et trois chiffres, ex. A206)")
-    checks.add(~depcom.str.match(_COMMUNE_RE).to_numpy(), lines, depcom, "DEPCOM",
+    # codes repeat a lot (≈200 TYPEQU, a few hundred communes): normalise and validate the
+    # distinct values only, then broadcast back to the rows
+    typequ = _Coded(df["TYPEQU"])
+    depcom = _Coded(df["DEPCOM"], upper=True)
+    an = _Coded(df["AN"])
+    checks.add(typequ.bad(nomenclature.TYPEQU_RE.pattern), lines, typequ.series(), "TYPEQU",
+               "un code TYPEQU (une lettre de A à G et trois chiffres, ex. A206)")
+    checks.add(depcom.bad(_COMMUNE_RE), lines, depcom.series(), "DEPCOM",
                "un code commune INSEE à 5 caractères (ex. 59350)")
-    an_num = pd.to_numeric(an, errors="coerce")
-    bad_an = an_num.isna() | (an_num < 1990) | (an_num > 2100)
-    checks.add(bad_an.to_numpy(), lines, an, "AN", "une année (ex. 2018)")
+    an_u = pd.to_numeric(pd.Series(an.uniques), errors="coerce").to_numpy(float)
+    bad_an_u = np.isnan(an_u) | (an_u < 1990) | (an_u > 2100)
+    checks.add(bad_an_u[an.codes], lines, an.series(), "AN", "une année (ex. 2018)")
     if year is not None:
-        checks.add((~bad_an & (an_num != year)).to_numpy(), lines, an, "AN",
+        checks.add((~bad_an_u & (an_u != year))[an.codes], lines, an.series(), "AN",
                    f"le millésime demandé {year}")
-    iris = df["DCIRIS"].str.strip().str.upper() if "DCIRIS" in cols else None
+    iris = _Coded(df["DCIRIS"], upper=True) if "DCIRIS" in cols else None
     if iris is not None:
-        bad_iris = (iris != "") & ~iris.str.match(_IRIS_RE)
-        checks.add(bad_iris.to_numpy(), lines, iris, "DCIRIS",
+        bad_iris = iris.bad(_IRIS_RE) & (iris.values() != "")
+        checks.add(bad_iris, lines, iris.series(), "DCIRIS",
                    "un code IRIS (commune + 4 chiffres, ex. 59350_0101) ou un code commune")
     if kind == "detailed":
-        xs, ys = df["LAMBERT_X"].str.strip(), df["LAMBERT_Y"].str.strip()
-        x = pd.to_numeric(xs.str.replace(",", ".", regex=False), errors="coerce")
-        y = pd.to_numeric(ys.str.replace(",", ".", regex=False), errors="coerce")
-        checks.add(((xs != "") & x.isna()).to_numpy(), lines, xs, "LAMBERT_X",
+        xs, ys = df["LAMBERT_X"], df["LAMBERT_Y"]
+        x, x_empty = _coordinates(xs)
+        y, y_empty = _coordinates(ys)
+        checks.add(~x_empty & np.isnan(x), lines, xs, "LAMBERT_X",
                    "une coordonnée en mètres (Lambert-93) ou une valeur vide")
-        checks.add(((ys != "") & y.isna()).to_numpy(), lines, ys, "LAMBERT_Y",
+        checks.add(~y_empty & np.isnan(y), lines, ys, "LAMBERT_Y",
                    "une coordonnée en mètres (Lambert-93) ou une valeur vide")
-        checks.add(((xs == "") != (ys == "")).to_numpy(), lines, xs, "LAMBERT_X",
+        checks.add(x_empty != y_empty, lines, xs, "LAMBERT_X",
                    "LAMBERT_X et LAMBERT_Y tous deux remplis ou tous deux vides")
         count = None
     else:
         nb = df["NB_EQUIP"].str.strip()
-        count = pd.to_numeric(nb, errors="coerce")
-        bad_nb = count.isna() | (count < 1) | (count != count.round())
-        checks.add(bad_nb.to_numpy(), lines, nb, "NB_EQUIP", "un nombre entier d'équipements ≥ 1")
+        count = pd.to_numeric(nb, errors="coerce").to_numpy(float)
+        bad_nb = np.isnan(count) | (count < 1) | (count != np.round(count))
+        checks.add(bad_nb, lines, nb, "NB_EQUIP", "un nombre entier d'équipements ≥ 1")
     checks.raise_if_any()
+    an_num = an_u[an.codes]
 
     years = sorted(set(an_num.astype(int)))
     if len(years) > 1:
@@ -139,59 +143,109 @@ def read_bpe(path: str | Path, *, area: ImportArea | None = None, year: int | No
     vintage = years[0]
     rows_read = len(df)
 
+    keep = np.ones(len(df), dtype=bool)
     other = 0
     if area is not None:
-        dep = depcom.str[:3].where(depcom.str.startswith("97"), depcom.str[:2])
-        mine = (dep == area.departement).to_numpy()
-        other = int((~mine).sum())
-        df, typequ, depcom, lines = df[mine], typequ[mine], depcom[mine], lines[mine]
-        if iris is not None:
-            iris = iris[mine]
-        if kind == "detailed":
-            x, y = x[mine], y[mine]
-        else:
-            count = count[mine]  # type: ignore[index]
+        dep_u = np.array([c[:3] if c.startswith("97") else c[:2] for c in depcom.uniques],
+                         dtype=object)
+        keep = (dep_u == area.departement)[depcom.codes]
+        other = int((~keep).sum())
+    rows = np.flatnonzero(keep)
+    t_codes, d_codes = typequ.codes[rows], depcom.codes[rows]
+    t_vals, d_vals = typequ.uniques[t_codes], depcom.uniques[d_codes]
+    lines = lines[rows]
+    i_vals = iris.uniques[iris.codes[rows]] if iris is not None else \
+        np.full(len(rows), "", dtype=object)
 
-    warnings = _unknown_codes(name, typequ)
+    warnings = _unknown_codes(name, pd.Series(t_vals, dtype=object))
+    # "École élémentaire (59350)": built once per distinct (type, commune) pair
+    pair, pairs = pd.factorize(t_codes.astype(np.int64) * (len(depcom.uniques) + 1) + d_codes)
     t = nomenclature.service_types()
-    labels = typequ.map(dict(zip(t["code"], t["libelle"], strict=True)))
-    labels = labels.fillna("Équipement " + typequ)
-    nom = labels + " (" + depcom + ")"
-    iris_s = iris if iris is not None else pd.Series("", index=df.index)
+    label_of = dict(zip(t["code"], t["libelle"], strict=True))
+    width = len(depcom.uniques) + 1
+    pair_nom = np.array([
+        f"{label_of.get(tc, 'Équipement ' + tc)} ({dc})"
+        for tc, dc in ((typequ.uniques[p // width], depcom.uniques[p % width]) for p in pairs)
+    ], dtype=object)
+    nom = pair_nom[pair] if len(rows) else np.array([], dtype=object)
 
     if kind == "detailed":
-        quality = df["QUALITE_XY"].str.strip().str.lower() if "QUALITE_XY" in df.columns else \
-            pd.Series("", index=df.index)
-        key = pd.DataFrame({"t": typequ, "c": depcom, "i": iris_s, "x": x.round(1).astype(str),
-                            "y": y.round(1).astype(str)})
-        h = pd.util.hash_pandas_object(key, index=False).to_numpy()
+        xr, yr = x[rows], y[rows]
+        if "QUALITE_XY" in df.columns:
+            q = _Coded(df["QUALITE_XY"])
+            poor_u = np.array([v.lower() in _POOR_QUALITY for v in q.uniques], dtype=bool)
+            poor = poor_u[q.codes[rows]] if len(q.uniques) else np.zeros(len(rows), bool)
+        else:
+            poor = np.zeros(len(rows), dtype=bool)
+        key = pd.DataFrame({"t": t_codes, "c": d_codes,
+                            "i": iris.codes[rows] if iris is not None else 0,
+                            "x": np.nan_to_num(np.round(xr, 1), nan=-1.0),
+                            "y": np.nan_to_num(np.round(yr, 1), nan=-1.0)})
+        # ids hash the values (not their codes, which depend on the file's row order)
+        hkey = pd.DataFrame({"t": t_vals, "c": d_vals, "i": i_vals, "x": key["x"],
+                             "y": key["y"]})
+        h = pd.util.hash_pandas_object(hkey, index=False).to_numpy()
         occ = key.groupby(["t", "c", "i", "x", "y"], sort=False).cumcount().to_numpy()
-        pid = [f"bpe{vintage}:{v:016x}" + (f"-{k}" if k else "") for v, k in zip(h, occ,
-                                                                                  strict=True)]
-        cand = _frame(pid, typequ, nom, x.to_numpy(float), y.to_numpy(float), depcom,
-                      quality.isin(_POOR_QUALITY).to_numpy(), lines)
+        pid = [f"bpe{vintage}:{v:016x}" + (f"-{k}" if k else "") for v, k in
+               zip(h.tolist(), occ.tolist(), strict=True)]
+        cand = _frame(pid, t_vals, nom, xr, yr, d_vals, poor, lines)
     else:
-        reps = count.astype(int).to_numpy()  # type: ignore[union-attr]
-        pos = np.repeat(np.arange(len(df)), reps)
-        t_r, c_r = typequ.to_numpy()[pos], depcom.to_numpy()[pos]
-        i_r = iris_s.to_numpy()[pos]
-        key = pd.DataFrame({"i": np.where(i_r == "", c_r, i_r), "t": t_r})
+        reps = count[rows].astype(int)  # type: ignore[index]
+        pos = np.repeat(np.arange(len(rows)), reps)
+        t_r, c_r, i_r = t_vals[pos], d_vals[pos], i_vals[pos]
+        place = np.where(i_r == "", c_r, i_r)
+        key = pd.DataFrame({"i": place, "t": t_r})
         occ = key.groupby(["i", "t"], sort=False).cumcount().to_numpy() + 1
         pid = [f"bpe{vintage}:agg:{a}:{b}:{k}" for a, b, k in
-               zip(key["i"], key["t"], occ, strict=True)]
+               zip(place.tolist(), t_r.tolist(), occ.tolist(), strict=True)]
         xx = np.full(len(pos), np.nan)
         yy = np.full(len(pos), np.nan)
         if iris_points is not None and len(pos):
-            ip = iris_points.reindex(key["i"].to_numpy())
+            ip = iris_points.reindex(place)
             xx, yy = ip["x"].to_numpy(float), ip["y"].to_numpy(float)
-        cand = _frame(pid, pd.Series(t_r), pd.Series(nom.to_numpy()[pos]), xx, yy,
-                      pd.Series(c_r), np.ones(len(pos), dtype=bool), lines[pos])
+        cand = _frame(pid, t_r, nom[pos], xx, yy, c_r, np.ones(len(pos), dtype=bool),
+                      lines[pos])
     if cand.empty:
         return ImportResult("bpe", name, raw.sha256, vintage, "", empty_points(), rows_read,
                             warnings=warnings, other_departements=other)
     points, excluded = finish(cand, file_name=name, area=area, strict=strict, source="bpe")
     return ImportResult("bpe", name, raw.sha256, vintage, "", points, rows_read,
                         excluded=excluded, warnings=warnings, other_departements=other)
+
+
+class _Coded:
+    """A text column as codes into its distinct, stripped (optionally upper-cased) values."""
+
+    def __init__(self, s: pd.Series, *, upper: bool = False) -> None:
+        codes, uniq = pd.factorize(s.to_numpy(dtype=object))
+        self.codes = codes
+        self.uniques = np.array([str(v).strip().upper() if upper else str(v).strip()
+                                 for v in uniq], dtype=object)
+
+    def values(self) -> np.ndarray:
+        return self.uniques[self.codes]
+
+    def series(self) -> pd.Series:
+        return pd.Series(self.values(), dtype=object)
+
+    def bad(self, pattern: str) -> np.ndarray:
+        """Rows whose value does not match ``pattern``."""
+        rx = re.compile(pattern)
+        ok = np.array([rx.match(v) is not None for v in self.uniques], dtype=bool)
+        return ~ok[self.codes] if len(ok) else np.zeros(len(self.codes), dtype=bool)
+
+
+def _coordinates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Float coordinates (NaN when empty or invalid) and the mask of empty cells."""
+    raw = s.to_numpy(dtype=object)
+    vals = pd.to_numeric(s, errors="coerce").to_numpy(float, copy=True)
+    empty = raw == ""
+    retry = np.flatnonzero(np.isnan(vals) & ~empty)
+    if len(retry):  # " 704 512,3": spaces or a decimal comma
+        fixed = pd.Series(raw[retry], dtype=object).str.strip().str.replace(",", ".")
+        vals[retry] = pd.to_numeric(fixed, errors="coerce").to_numpy(float)
+        empty[retry] = (fixed == "").to_numpy()
+    return vals, empty
 
 
 def _labels() -> frozenset[str]:
@@ -205,12 +259,12 @@ def _unknown_codes(name: str, typequ: pd.Series) -> list[Problem]:
             for code, n in counts.items()]
 
 
-def _frame(pid: list[str], typequ: pd.Series, nom: pd.Series, x: np.ndarray, y: np.ndarray,
-           commune: pd.Series, approximate: np.ndarray, lines: np.ndarray) -> pd.DataFrame:
+def _frame(pid: list[str], typequ: np.ndarray, nom: np.ndarray, x: np.ndarray, y: np.ndarray,
+           commune: np.ndarray, approximate: np.ndarray, lines: np.ndarray) -> pd.DataFrame:
     n = len(pid)
     return pd.DataFrame({
-        "point_id": pid, "type_code": typequ.to_numpy(), "nom": nom.to_numpy(), "x": x, "y": y,
-        "capacity": np.full(n, np.nan), "commune_code": commune.to_numpy(),
+        "point_id": pid, "type_code": typequ, "nom": nom, "x": x, "y": y,
+        "capacity": np.full(n, np.nan), "commune_code": commune,
         "approximate": approximate, "source": "bpe", "lon": np.full(n, np.nan),
         "lat": np.full(n, np.nan), "adresse": "", "operateur": "INSEE (BPE)",
         "itinerant": False, "telephone": "", "email": "", "horaires": None,

