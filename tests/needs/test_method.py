@@ -243,3 +243,18 @@ def test_default_params_are_valid_and_hashed():
     p = load_params()
     assert p.version and len(p.sha256) == 64
     assert {s.code for s in p.services} >= {"MAIRIE", "FRANCE_SERVICES"}
+
+
+def test_commune_value_from_iris_counts_without_contours():
+    """IRIS rows without contours: the commune stays the unit, its value is Σ num / Σ den."""
+    iris = source("iris-sans-contours", "iris", [
+        ("990020101", "99002", "chomage", 10, 100),
+        ("990020102", "99002", "chomage", 30, 50),
+        ("990020103", "99002", "chomage", np.nan, np.nan),  # secret: left out, not zero
+    ])
+    units = analysis_units(communes(), [iris])
+    assert list(units["level"]) == ["commune"] * 3
+    n = needs_table(units, [iris]).set_index(["unit_code", "indicator"])
+    row = n.loc[("99002", "chomage")]
+    assert row["value"] == pytest.approx(40 / 150)
+    assert row["data_level"] == "commune (somme des IRIS)"

@@ -112,6 +112,7 @@ def test_cli_zones_and_import(cli_ready, nord_db, capsys):
     out = capsys.readouterr().out
     assert "Dimensions non évaluées" in out and "Mobilité — à importer" in out
     assert "--source qpv" in out and "Empreinte des résultats" in out
+    assert "une France Services (FRANCE_SERVICES)" in out
 
 
 def test_cli_refused_file_exit_2_french(cli_ready, capsys):
@@ -152,6 +153,7 @@ def test_zones_pages(client, nord_db, nord, tmp_path):
                  "Lille Métropole", "Sambre-Avesnois", "Valenciennes"):
         assert scot in html
     assert "approximation à vol d'oiseau" in html
+    assert "une France Services (FRANCE_SERVICES)" in html  # service not assessed, by name
     assert "50\u00a0% des ménages en logement social" in html  # reason of IRIS 595120101
     assert "non disponible" in html  # e.g. mobility shares of EPCI/SCoT
     for layer, n in (("scot", 7), ("qpv", 2), ("prioritaires", None)):

@@ -109,7 +109,8 @@ def _zones(args: argparse.Namespace) -> int:
         for dim, files in res.dimensions_not_assessed.items():
             print(f"  - {DIMENSIONS[dim]} — à importer : {files}")
     if res.services_not_assessed:
+        labels = {s.code: f"{s.libelle} ({s.code})" for s in res.params.services}
         print("Services non évalués (aucun temps d'accès) : "
-              + ", ".join(res.services_not_assessed))
+              + ", ".join(labels[c] for c in res.services_not_assessed))
     print(f"Empreinte des résultats : {run.digest[:16]}")
     return 0
