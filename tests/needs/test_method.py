@@ -258,3 +258,11 @@ def test_commune_value_from_iris_counts_without_contours():
     row = n.loc[("99002", "chomage")]
     assert row["value"] == pytest.approx(40 / 150)
     assert row["data_level"] == "commune (somme des IRIS)"
+
+
+def test_commune_not_split_when_iris_contours_are_partial():
+    srcs = sources()
+    partial = srcs[0].geometry.iloc[:1]  # only the northern half of 99003
+    iris = NeedsSource(**{**srcs[0].__dict__, "geometry": partial})
+    units = analysis_units(communes(), [iris])
+    assert list(units["unit_code"]) == ["99001", "99002", "99003"]
