@@ -7,7 +7,9 @@ prioritaires"), on analysis units u (IRIS or communes):
    maxed per origin) with threshold T_s, the share of u's population beyond T_s is
    b_{u,s} = Σ_o p_o·[t_{o,s} > T_s or unreachable] / Σ_o p_o. u is *déficitaire* for s when
    b_{u,s} ≥ B (``acces.part_population_min``); u is a *territoire déficitaire* when it is
-   déficitaire for at least one service. A service no origin has a time for is not assessed.
+   déficitaire for at least one service. A service whose types have no time at all (absent,
+   or NaN everywhere: no such service in the inventory) is not assessed; elsewhere NaN or
+   +inf means unreachable, hence beyond.
 2. Needs. A dimension d (précarité, QPV, mobilité, numérique, vieillissement) is critical
    in u when one of its indicators reaches its threshold; N_u = Σ_{d critical} w_d.
 3. Priority. u is a *zone prioritaire* when it is déficitaire and N_u ≥ N_min. Missing
@@ -99,7 +101,9 @@ def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
     u_idx, u_codes = pd.factorize(weights["unit_code"], sort=True)
     w_pop = pop[w_origin] * weights["weight"].to_numpy(dtype=float)
     unit_pop = np.bincount(u_idx, weights=w_pop, minlength=len(u_codes))
-    present = set(access["type_code"].unique())
+    # A type without any time (absent, or all NaN: no service of that type in the inventory)
+    # is not available: the services needing it are not assessed.
+    present = set(access.loc[access["minutes"].notna(), "type_code"].unique())
     type_codes = access["type_code"].to_numpy(dtype=object)
     minutes_all = access["minutes"].to_numpy(dtype=float)
     for s in params.services:
