@@ -16,6 +16,7 @@ MAIN_PAGES = {
     "accueil": "/",
     "territoire-tableau": "/territoire/59/tableau/",
     "carte": "/carte/59/",
+    "territoire-carte": "/territoire/59/carte/",
     "carte-fiche-lille": "/carte/59/?commune=59350",
     "tableaux-de-bord": "/tableaux-de-bord/59/",
     "donnees": "/donnees/",
@@ -62,6 +63,7 @@ def test_map_layers_card_and_table(page, site):
     page.goto(site + "/carte/")
     page.wait_for_url(re.compile(r"/carte/59/$"))
     page.wait_for_selector('#carte[data-ready="1"]')
+    assert page.locator("#carte-statut").inner_text() == "Découpage affiché : Communes."
     # 647 commune polygons drawn by Leaflet
     assert page.locator("#carte path.leaflet-interactive").count() == 647
     communes_table = page.locator('.table-block[data-layer="communes"]')
@@ -69,7 +71,10 @@ def test_map_layers_card_and_table(page, site):
     assert communes_table.locator("tbody tr").count() == 647
 
     # base layer EPCI: 17 polygons, the EPCI table replaces the communes table
-    page.get_by_role("radio", name="EPCI", exact=True).check()
+    # with the keyboard: arrow keys move between the base layers of the radio group
+    page.get_by_role("radio", name="Communes", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_role("radio", name="EPCI", exact=True).is_checked()
     page.wait_for_selector('#carte[data-base="epci"]')
     assert page.locator("#carte path.leaflet-interactive").count() == 17
     assert page.locator('.table-block[data-layer="epci"]').is_visible()
@@ -145,7 +150,7 @@ def test_main_pages_have_no_serious_accessibility_violation(page, site, axe_sour
     problems = {}
     for name, path in MAIN_PAGES.items():
         page.goto(site + path)
-        if path.startswith("/carte/"):
+        if "carte/" in path:
             page.wait_for_selector('#carte[data-ready="1"]')
         screenshot(page, name)
         found = axe_violations(page, axe_source)
@@ -171,3 +176,21 @@ def test_login_logout_in_header(page, site, django_user_model):
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(site + "/")
     assert page.get_by_role("link", name="Se connecter").is_visible()
+
+
+def test_a_layer_that_fails_to_load_is_announced(page, site):
+    from sdaasp.web.explorer import layers
+
+    # an overlay whose endpoint answers 404 (the card URL of a commune that does not exist)
+    layers.register_layer(layers.MapLayer("casse", "Couche en panne", "explorer:commune_card"))
+    try:
+        page.goto(site + "/carte/59/")
+        page.wait_for_selector('#carte[data-ready="1"]')
+        page.get_by_role("checkbox", name="Couche en panne").check()
+        status = page.locator("#carte-statut")
+        status.filter(has_text="n'a pas pu être chargée").wait_for()
+        assert "« Couche en panne »" in status.inner_text()
+        assert page.locator("#carte path.leaflet-interactive").count() == 647
+    finally:
+        layers.unregister_layer("casse")
+    assert not page.js_errors

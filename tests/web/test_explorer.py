@@ -41,21 +41,30 @@ def test_map_page_layers_and_tables(client, nord_db):
     assert f'<td class="num">{lille:,}</td>'.replace(",", "\u00a0") in html
 
 
+def test_tile_url_setting(client, nord_db, settings):
+    assert 'data-tiles=""' in client.get("/carte/59/").content.decode()
+    settings.SDAASP_TILE_URL = "https://tuiles.intranet.exemple/{z}/{x}/{y}.png"
+    html = client.get("/carte/59/").content.decode()
+    assert 'data-tiles="https://tuiles.intranet.exemple/{z}/{x}/{y}.png"' in html
+
+
 def test_registered_layer_appears_only_when_its_url_resolves(client, nord_db):
-    layer = layers.MapLayer("points", "Points de service", "offer:points_geojson")
+    layer = layers.MapLayer("test-points", "Points de service", "absent:points_geojson")
     layers.register_layer(layer)
     try:
         ids = [la["id"] for la in _config(client.get("/carte/59/").content.decode())]
-        assert "points" not in ids  # offer app not merged: silently left out
+        assert "test-points" not in ids  # URL name does not resolve: silently left out
         layers.register_layer(layers.MapLayer(
-            "points", "Points de service", "territory:mairies_geojson",
+            "test-points", "Points de service", "territory:mairies_geojson", query="type=A206",
             legend=(layers.LegendEntry("Point de service", "#000000", "point"),)))
         html = client.get("/carte/59/").content.decode()
         config = {la["id"]: la for la in _config(html)}
-        assert config["points"]["url"] == "/territoire/59/mairies.geojson"
-        assert '<input type="checkbox" name="couche" value="points">' in html
+        assert config["test-points"]["url"] == "/territoire/59/mairies.geojson?type=A206"
+        assert config["test-points"]["legend"] == [
+            {"label": "Point de service", "colour": "#000000", "shape": "point"}]
+        assert '<input type="checkbox" name="couche" value="test-points">' in html
     finally:
-        layers.unregister_layer("points")
+        layers.unregister_layer("test-points")
     with pytest.raises(ValueError):
         layers.register_layer(layers.MapLayer("x", "X", "home", kind="fond"))
 

@@ -1,7 +1,7 @@
 """The platform's main menu, built from a small registry of (French label, URL name).
 
-Each domain app only has to provide the URL name listed here (``offer:index``,
-``diagnostics:index``…): entries whose URL name does not resolve yet are skipped silently, so
+Each domain app only has to provide the URL name listed here (``offer:default``,
+``diagnostics:list``…): entries whose URL name does not resolve yet are skipped silently, so
 the menu grows as apps are merged, without touching the layout.
 """
 
@@ -19,17 +19,13 @@ class NavItem:
     """One entry of the main menu.
 
     ``namespaces`` are the URL namespaces (app names) whose pages mark this entry as the
-    current one (``aria-current="page"``); by default the namespace of ``url_name``.
+    current one (``aria-current="page"``); without them, the pages under the entry's URL do
+    (the scheme app serves both /schema/ and /suivi/, two entries of the menu).
     """
 
     label: str
     url_name: str
     namespaces: tuple[str, ...] = ()
-
-    def sections(self) -> tuple[str, ...]:
-        if self.namespaces:
-            return self.namespaces
-        return (self.url_name.split(":")[0],) if ":" in self.url_name else ()
 
 
 #: The main menu, in display order. Other apps provide the URL names; none is required.
@@ -37,17 +33,17 @@ MAIN_MENU: tuple[NavItem, ...] = (
     NavItem("Accueil", "home"),
     NavItem("Territoire", "territory:default", ("territory",)),
     NavItem("Carte", "explorer:index"),
-    NavItem("Offre de services", "offer:index"),
-    NavItem("Diagnostic", "diagnostics:index"),
+    NavItem("Offre de services", "offer:default"),
+    NavItem("Diagnostic", "diagnostics:list"),
     NavItem("Zones prioritaires", "zones:index"),
-    NavItem("Schéma", "scheme:index"),
-    NavItem("Suivi annuel", "reporting:index"),
+    NavItem("Schéma", "scheme:default"),
+    NavItem("Suivi annuel", "scheme:reporting_default"),
     NavItem("Tableaux de bord", "dashboards:index"),
     NavItem("Données", "opendata:index"),
 )
 
 #: URL names tried, in order, for the logout form of the header (first that resolves).
-LOGOUT_URL_NAMES = ("logout", "accounts:logout", "scheme:logout")
+LOGOUT_URL_NAMES = ("logout", "scheme:logout")
 
 
 def resolve(url_name: str) -> str | None:
@@ -62,16 +58,16 @@ def main_menu(request: HttpRequest | None = None) -> list[dict[str, object]]:
     """The menu entries that resolve, each with ``label``, ``url`` and ``current``."""
     match = getattr(request, "resolver_match", None) if request is not None else None
     current_ns = match.namespace if match else None
-    current_name = match.view_name if match else None
+    path = request.path if request is not None else ""
     items = []
     for item in MAIN_MENU:
         url = resolve(item.url_name)
         if url is None:
             continue
-        if item.sections():
-            current = current_ns in item.sections()
+        if item.namespaces:
+            current = current_ns in item.namespaces
         else:
-            current = current_name == item.url_name
+            current = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "current": current})
     return items
 

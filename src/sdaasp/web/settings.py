@@ -49,7 +49,16 @@ INSTALLED_APPS = [
     "sdaasp.web.explorer",
     "sdaasp.web.opendata",
     "sdaasp.web.dashboards",
-    "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
+    "sdaasp.web.offer",
+    "sdaasp.web.diagnostics",
+    "sdaasp.scheme.organisations",
+    "sdaasp.scheme.history",
+    "sdaasp.scheme.procedure",
+    "sdaasp.scheme.strategy",
+    "sdaasp.scheme.governance",
+    "sdaasp.scheme.programme",
+    "sdaasp.scheme.convention",
+    "sdaasp.scheme.reporting",
     "sdaasp.web.zones",
 ]
 

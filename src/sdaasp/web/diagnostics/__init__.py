@@ -1,0 +1,1 @@
+"""Django app « diagnostics »: accessibility diagnostic runs, their results and pages."""

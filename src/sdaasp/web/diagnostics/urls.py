@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sdaasp.web.diagnostics import views
+
+app_name = "diagnostics"
+urlpatterns = [
+    path("", views.run_list, name="list"),
+    path("<int:pk>/", views.run_detail, name="detail"),
+    path("<int:pk>/communes.geojson", views.run_geojson, name="geojson"),
+]

