@@ -3,8 +3,9 @@
 The method (docs/methods.md, section "Besoins, territoires déficitaires et zones
 prioritaires"), on analysis units u (IRIS or communes):
 
-1. Access. For a service s (a type, or a basket of types whose times are averaged or
-   maxed per origin) with threshold T_s, the share of u's population beyond T_s is
+1. Access. For a service s (a type, or a basket of types whose times are averaged, maxed,
+   or minimised — the nearest of a network such as France Services — per origin) with
+   threshold T_s, the share of u's population beyond T_s is
    b_{u,s} = Σ_o p_o·[t_{o,s} > T_s or unreachable] / Σ_o p_o. u is *déficitaire* for s when
    b_{u,s} ≥ B (``acces.part_population_min``); u is a *territoire déficitaire* when it is
    déficitaire for at least one service. A service whose types have no time at all (absent,
@@ -107,14 +108,19 @@ def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
     type_codes = access["type_code"].to_numpy(dtype=object)
     minutes_all = access["minutes"].to_numpy(dtype=float)
     for s in params.services:
-        if not set(s.types) <= present:
+        timed = set(s.types) & present
+        assessed = bool(timed) if s.agregation == "minimum" else timed == set(s.types)
+        if not assessed:
             not_assessed.append(s.code)
             continue
         mask = access["type_code"].isin(s.types).to_numpy()
         t_idx = pd.Index(list(s.types)).get_indexer(type_codes[mask])
         arr = np.full((len(o_ids), len(s.types)), np.nan)
         np.fmin.at(arr, (o_idx[mask], t_idx), minutes_all[mask])  # min if duplicated
-        minutes = arr.max(axis=1) if s.agregation == "maximum" else arr.mean(axis=1)
+        if s.agregation == "minimum":  # nearest of any type; NaN only if none is timed
+            minutes = np.fmin.reduce(arr, axis=1)
+        else:
+            minutes = arr.max(axis=1) if s.agregation == "maximum" else arr.mean(axis=1)
         beyond = ~(minutes <= s.seuil_minutes)
         pop_beyond = np.bincount(u_idx, weights=w_pop * beyond[w_origin],
                                  minlength=len(u_codes))
