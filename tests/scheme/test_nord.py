@@ -224,3 +224,17 @@ def test_bad_seed_is_refused_with_every_problem(tmp_path):
     msg = str(exc.value)
     assert "2 problèmes" in msg and "inconnue" in msg and "17/12/2015" in msg
     assert "mauvais.json" in msg
+
+
+def test_epci_organisations_linked_to_the_territory(nord_scheme, nord_db):
+    from sdaasp.scheme.organisations.models import Organisation
+    from sdaasp.scheme.organisations.services import do_sync_epci_organisations
+    from sdaasp.web.territory.models import Epci
+
+    parent = Organisation.objects.get(departement="59", key="epci")
+    n = do_sync_epci_organisations("59", parent=parent)
+    epcis = Epci.objects.filter(departement_id="59")
+    assert n == epcis.count() > 0
+    linked = Organisation.objects.filter(departement="59", epci__isnull=False)
+    assert {o.epci.siren for o in linked} == set(epcis.values_list("siren", flat=True))
+    assert all(o.parent_id == parent.pk and o.key == f"epci-{o.epci.siren}" for o in linked)

@@ -202,3 +202,11 @@ def test_internal_content_hidden_from_public_and_other_partners(world):
     for url in ("/suivi/59/", "/suivi/59/2019/", "/schema/59/historique/"):
         assert Client().get(url).status_code == 302
         assert _client(world["users"]["sans_role"]).get(url).status_code == 403
+    # a referent reads its own actions' internals, not the whole log nor others' notes
+    referent = _client(world["users"]["referent_autre"])
+    assert referent.get("/schema/59/historique/").status_code == 403
+    assert referent.get("/suivi/59/2019/").status_code == 403
+    as_referent = referent.get("/schema/api/59/schema.json").json()
+    assert "Note interne confidentielle" not in json.dumps(as_referent, ensure_ascii=False)
+    as_reader = _client(world["users"]["lecteur"]).get("/schema/api/59/schema.json").json()
+    assert "Note interne confidentielle" in json.dumps(as_reader, ensure_ascii=False)

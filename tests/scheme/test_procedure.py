@@ -96,3 +96,26 @@ def test_procedure_page_shows_nord_timeline(nord_scheme, client):
                  "26 décembre 2017", "22 mars 2018", "Réputé favorable",
                  "du 26 décembre 2017 au 26 décembre 2023"):
         assert text in page, text
+
+
+def test_admin_edits_reach_the_change_log(nord_scheme, make_user):
+    from django.test import Client
+
+    from sdaasp.scheme.history.models import ChangeLog
+    from sdaasp.scheme.programme.models import WorkingGroup
+
+    admin = make_user(None)
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    group = WorkingGroup.objects.get(orientation__scheme=nord_scheme, code="O1-G2")
+    url = f"/admin/scheme_programme/workinggroup/{group.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data |= {"orientation": group.orientation_id, "title": "Accueil du jeune enfant (modifié)",
+             "participants-TOTAL_FORMS": "0", "participants-INITIAL_FORMS": "0"}
+    assert client.post(url, data).status_code == 302
+    entry = ChangeLog.objects.first()
+    assert entry.username == admin.username and entry.departement == "59"
+    assert entry.verb == "modification (administration)" and "title" in entry.changes

@@ -4,6 +4,7 @@ coordinator sees who has not reported, stale actions, and the committee's summar
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -149,3 +150,70 @@ def test_late_is_computed_from_dates(nord_scheme):
     a.status = "a_venir"
     assert not a.is_late(dt.date(2019, 1, 1)) and a.is_late(dt.date(2019, 1, 2))
     assert not Action(status="en_cours").is_late(dt.date(2030, 1, 1))  # no dates: unknown
+
+
+def test_indicator_filled_from_a_diagnostic_run(demo):
+    from sdaasp.scheme.errors import SchemeError
+    from sdaasp.scheme.programme.models import Action
+    from sdaasp.scheme.programme.services import (
+        do_fill_indicator_from_diagnostic,
+        do_save_indicator,
+    )
+
+    ex1 = Action.objects.get(code="EX-1")
+    ind = ex1.indicators.get(diagnostic_key="share_beyond_30min:FS_FIXE")
+    v = do_fill_indicator_from_diagnostic(ind, 2020, Decimal("3.25"), run="run-42")
+    assert v.result == Decimal("3.25") and "run-42" in v.result_source
+    plain = do_save_indicator(ex1, code="I2", name="Visites", unit="nombre")
+    with pytest.raises(SchemeError, match="aucun indicateur du diagnostic"):
+        do_fill_indicator_from_diagnostic(plain, 2020, Decimal(1), run="run-42")
+
+
+@pytest.mark.parametrize("url", [
+    "/schema/59/procedure/transmission/", "/schema/59/procedure/approbation/",
+    "/schema/59/procedure/arrete/", "/schema/59/procedure/publication/",
+    "/schema/59/procedure/nouvelle-version/", "/schema/59/procedure/delai/",
+    "/schema/59/gouvernance/reunion/", "/schema/59/convention/signataire/",
+    "/schema/59/groupes/O1-G1/nouvelle-action/", "/schema/59/actions/EX-1/modifier/",
+    "/schema/59/actions/EX-1/indicateur/", "/schema/59/actions/EX-1/indicateurs/I1/valeur/",
+    "/schema/59/actions/EX-1/budget/", "/schema/59/historique/", "/schema/59/versions/1/",
+    "/suivi/59/", "/suivi/59/2019/", "/suivi/59/2019/synthese/",
+])
+def test_coordinator_pages_render_in_french(demo, url):
+    page = _client(demo["coord"]).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'lang="fr"' in text and "Se déconnecter" in text
+
+
+def test_action_form_with_target_territories(demo, nord_db):
+    from sdaasp.scheme.organisations.models import Organisation
+    from sdaasp.scheme.programme.models import Action
+    from sdaasp.web.territory.models import Epci, Scot
+
+    epci = Epci.objects.filter(departement_id="59").first()
+    scot = Scot.objects.filter(departement_id="59").first()
+    cd59 = Organisation.objects.get(departement="59", key="cd59")
+    client = _client(demo["coord"])
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350, 59009", "start_date": "2020-01-01", "end_date": "2019-01-01"})
+    assert resp.status_code == 200 and "La fin prévue précède le début prévu." in \
+        resp.content.decode()
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350, 99999"})
+    assert "Communes inconnues : 99999." in resp.content.decode()
+    resp = client.post("/schema/59/groupes/O9-G1/nouvelle-action/", {
+        "code": "T-9", "title": "Essai", "status": "en_cours", "pilots": [cd59.pk],
+        "target_epcis": [epci.pk], "target_scots": [scot.pk],
+        "target_communes": "59350 59009"})
+    assert resp.status_code == 302
+    a = Action.objects.get(code="T-9")
+    assert list(a.target_epcis.all()) == [epci] and list(a.target_scots.all()) == [scot]
+    assert sorted(c.code for c in a.target_communes.all()) == ["59009", "59350"]
+    assert [x.organisation for x in a.actors.all()] == [cd59]
+    page = html.unescape(client.get("/schema/59/actions/T-9/").content.decode())
+    assert f"SCoT {scot.nom}" in page and epci.nom in page

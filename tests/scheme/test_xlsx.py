@@ -24,13 +24,14 @@ def rich(nord_scheme, nord_db):
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.programme import services as s
     from sdaasp.scheme.programme.models import Action
-    from sdaasp.web.territory.models import Commune, Epci
+    from sdaasp.web.territory.models import Commune, Epci, Scot
 
     load_examples(nord_scheme)
     a = Action.objects.get(scheme=nord_scheme, code="EX-1")
     s.do_save_action(a.group, code="EX-1", target_epcis=list(Epci.objects.all()[:2]),
                      target_communes=list(Commune.objects.filter(code__in=["59350", "59009"])),
-                     target_zones="Sambre-Avesnois\nQPV de Maubeuge", status="en_cours")
+                     target_scots=list(Scot.objects.filter(departement_id="59")[:1]),
+                     target_zones="Zone prioritaire\nQPV de Maubeuge", status="en_cours")
     ind = a.indicators.get(code="I1")
     s.do_set_indicator_value(ind, 2019, result=Decimal("7.125"), result_source="diagnostic x")
     s.do_set_indicator_value(ind, 2020, target=Decimal("4.5"))
@@ -70,7 +71,8 @@ def test_round_trip_loses_nothing(rich, tmp_path):
     assert _cells(first) == _cells(second)
     actions = _cells(first)["Actions"]
     ex1 = next(r for r in actions if r[0] == "EX-1")
-    assert ex1[9] == "En cours" and "59350" in ex1[14] and "QPV de Maubeuge" in ex1[15]
+    assert ex1[9] == "En cours" and "59350" in ex1[14] and "QPV de Maubeuge" in ex1[16]
+    assert ex1[15]  # a SCoT code
 
 
 def test_edits_made_in_a_spreadsheet_are_imported_and_logged(rich, tmp_path):
@@ -115,7 +117,7 @@ def test_bad_cells_refused_with_sheet_line_column_nothing_written(rich, tmp_path
     ws["K2"] = "cd59 ; inconnue"   # pilotes
     wb["Valeurs"].append(["EX-1", "I99", 2021, 1, None, None])
     wb["Groupes"]["D2"] = None     # intitulé required
-    ws["T1"] = "ignoré"            # an extra column beyond the table is harmless
+    ws["U1"] = "ignoré"            # an extra column beyond the table is harmless
     ws["A3"] = ws["A2"].value      # duplicate code
     wb.save(path)
     before = _state(rich)
@@ -156,19 +158,31 @@ def test_cli_load_export_import(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "Orientations du programme : 9, groupes de travail : 13, fiches action : 0" \
         in first.stdout
-    assert run("load-nord").returncode == 0
-    out = tmp_path / "nord.json"
-    assert run("export", "59", "--format", "json", "--output", str(out)).returncode == 0
-    assert '"favourable": 14' in out.read_text(encoding="utf-8")
     xlsx = tmp_path / "programme.xlsx"
     assert run("export", "59", "--format", "xlsx", "--output", str(xlsx)).returncode == 0
-    ok = run("import-programme", str(xlsx))
-    assert ok.returncode == 0 and "0 modification(s)" in ok.stdout, ok.stderr
     wb = load_workbook(xlsx)
     wb["Orientations"]["B3"] = "deux"
     wb.save(xlsx)
     res = run("import-programme", str(xlsx))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "feuille « Orientations », ligne 3, champ « B (ordre) »" in res.stderr
-    missing = run("export", "62", "--format", "json", "--output", str(out))
+    notxlsx = tmp_path / "notes.xlsx"
+    notxlsx.write_text("pas un classeur", encoding="utf-8")
+    res = run("import-programme", str(notxlsx))
+    assert res.returncode == 2 and "illisible comme classeur" in res.stderr
+    missing = run("export", "62", "--format", "json", "--output", str(tmp_path / "x.json"))
     assert missing.returncode == 2 and "Aucun schéma enregistré" in missing.stderr
+
+
+def test_json_export_is_the_whole_scheme(nord_scheme, tmp_path):
+    import json
+
+    from sdaasp.scheme.exchange.files import export_scheme
+
+    path = export_scheme("59", tmp_path / "nord.json", fmt="json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == "sdaasp-scheme/1"
+    assert data["versions"][0]["tallies"][0]["favourable"] == 14
+    assert data["versions"][0]["consultations"][1]["state"] in ("repute", "donne")
+    assert len(data["programme"]) == 9 and len(data["levers"]) == 3
+    assert sorted(path.parent.iterdir()) == [path]  # no temporary file left behind

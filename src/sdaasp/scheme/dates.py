@@ -2,9 +2,11 @@
 
 A délai "de trois mois" runs in calendar months: it ends on the day of the last month that
 bears the same number as the starting day or, when that month is shorter, on its last day
-(Code de procédure civile, art. 641 and 642; the same reading is applied to the
-deemed-opinion délai of décret 2016-402, art. 2). So 31 May + 3 months is 31 August and
-30 November + 3 months is 28 February (29 in a leap year).
+(the rule of Code de procédure civile art. 641, applied here to the deemed-opinion délai of
+décret 2016-402, art. 2). So 31 May + 3 months is 31 August and 30 November + 3 months is
+28 February (29 in a leap year). No extension to the next working day is applied when the
+last day is a Saturday, Sunday or public holiday (art. 642 concerns procedural délais): a
+deliberate, documented choice.
 
 Dates of the historical calendar are often known only to the month or the year ("mai 2016",
 "2018 - 2023"): :class:`FuzzyDate` keeps the precision next to the value.

@@ -19,7 +19,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from sdaasp.scheme.dates import FuzzyDate
-from sdaasp.scheme.organisations.perms import can_read_internal, is_coordinator, role_of
+from sdaasp.scheme.organisations.perms import (
+    can_read_all_internal,
+    can_read_internal,
+    is_coordinator,
+    role_of,
+)
 from sdaasp.scheme.procedure.models import Scheme
 from sdaasp.scheme.procedure.perms import can_view_scheme
 
@@ -59,7 +64,8 @@ def scheme_for(request: HttpRequest, departement: str) -> Scheme:
 def context(request: HttpRequest, scheme: Scheme, tab: str, **extra: Any) -> dict[str, Any]:
     return {"scheme": scheme, "tab": tab, "role": role_of(request.user),
             "is_coordinator": is_coordinator(request.user),
-            "internal": can_read_internal(request.user), **extra}
+            "internal": can_read_internal(request.user),
+            "all_internal": can_read_all_internal(request.user), **extra}
 
 
 def default_departement(request: HttpRequest, *, to: str = "scheme:procedure") -> HttpResponse:

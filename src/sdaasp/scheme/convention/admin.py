@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sdaasp.scheme.convention.models import Commitment, Convention, Signatory
+from sdaasp.scheme.history.logged_admin import LoggedAdminMixin
 
 
 class SignatoryInline(admin.TabularInline):
@@ -14,6 +15,6 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "signed_on", "scheme")
     inlines = [SignatoryInline, CommitmentInline]

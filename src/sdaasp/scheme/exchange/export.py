@@ -40,6 +40,7 @@ def action_to_dict(a, *, internal: bool = True) -> dict[str, Any]:
         "qualitative_objectives": a.qualitative_objectives,
         "target_epcis": sorted(e.siren for e in a.target_epcis.all()),
         "target_communes": sorted(c.code for c in a.target_communes.all()),
+        "target_scots": sorted(s.code for s in a.target_scots.all()),
         "target_zones": a.target_zones,
         "start_date": _d(a.start_date), "end_date": _d(a.end_date), "status": a.status,
         "last_update": _d(a.last_update),

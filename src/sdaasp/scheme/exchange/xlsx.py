@@ -48,7 +48,8 @@ SHEETS: dict[str, list[Col]] = {
                 Col("fin prévue", "date"), Col("état", "status", True),
                 Col("pilotes", "list"), Col("co-pilotes", "list"), Col("partenaires", "list"),
                 Col("EPCI ciblés (SIREN)", "list"), Col("communes ciblées (INSEE)", "list"),
-                Col("autres territoires ciblés"), Col("dernière mise à jour", "date")],
+                Col("SCoT ciblés (code)", "list"), Col("autres territoires ciblés"),
+                Col("dernière mise à jour", "date")],
     "Indicateurs": [Col("action", required=True), Col("code", required=True),
                     Col("indicateur", required=True), Col("unité", required=True),
                     Col("sens", "direction", True), Col("valeur de référence", "decimal"),
@@ -123,7 +124,8 @@ def programme_workbook(scheme) -> Workbook:
             a.quantitative_objectives, a.qualitative_objectives, a.start_date, a.end_date,
             a.get_status_display(), by_role["pilote"], by_role["copilote"],
             by_role["partenaire"], SEP.join(sorted(e.siren for e in a.target_epcis.all())),
-            SEP.join(sorted(c.code for c in a.target_communes.all())), a.target_zones,
+            SEP.join(sorted(c.code for c in a.target_communes.all())),
+            SEP.join(sorted(s.code for s in a.target_scots.all())), a.target_zones,
             a.last_update])
         for i in a.indicators.all():
             rows["Indicateurs"].append([a.code, i.code, i.name, i.unit,
@@ -227,11 +229,15 @@ def _cell(kind: str, value: Any) -> Any:
 
 def read_workbook(path: Path) -> Parsed:
     name = Path(path).name
+    if not Path(path).is_file():
+        raise InputFileError([Problem(name, None, None, "un fichier existant",
+                                      f"rien à l'emplacement {path}")])
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-        raise InputFileError([Problem(name, None, None, "un classeur XLSX",
-                                      type(exc).__name__)]) from None
+        raise InputFileError([Problem(name, None, None, "un classeur XLSX (.xlsx)",
+                                      f"un fichier illisible comme classeur "
+                                      f"({type(exc).__name__})")]) from None
     problems: list[Problem] = []
     parsed = Parsed()
     if META not in wb.sheetnames:

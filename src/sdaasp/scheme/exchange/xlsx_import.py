@@ -32,7 +32,7 @@ def import_programme(path: Path, *, user: Any = None) -> str:
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.procedure.models import Scheme
     from sdaasp.scheme.programme.models import WorkingGroup
-    from sdaasp.web.territory.models import Commune, Epci
+    from sdaasp.web.territory.models import Commune, Epci, Scot
 
     path = Path(path)
     name = path.name
@@ -52,6 +52,7 @@ def import_programme(path: Path, *, user: Any = None) -> str:
                                       f"{parsed.departement} {parsed.start_year}")])
     orgs = {o.key: o for o in Organisation.objects.filter(departement=scheme.departement)}
     epcis = {e.siren: e for e in Epci.objects.filter(departement_id=scheme.departement)}
+    scots = {s.code: s for s in Scot.objects.filter(departement_id=scheme.departement)}
 
     def unique(sheet: str, keyf, header: str) -> None:
         seen: set = set()
@@ -97,6 +98,9 @@ def import_programme(path: Path, *, user: Any = None) -> str:
             if siren not in epcis:
                 bad("Actions", rec, "EPCI ciblés (SIREN)", "le SIREN d'un EPCI du département",
                     siren)
+        for code in rec["SCoT ciblés (code)"]:
+            if code not in scots:
+                bad("Actions", rec, "SCoT ciblés (code)", "le code d'un territoire SCoT", code)
         for code in rec["communes ciblées (INSEE)"]:
             if code not in communes:
                 bad("Actions", rec, "communes ciblées (INSEE)", "un code INSEE de commune", code)
@@ -116,14 +120,15 @@ def import_programme(path: Path, *, user: Any = None) -> str:
                 bad(sheet, rec, header, "un identifiant d'organisation", rec[header])
     if problems:
         raise InputFileError(problems)
-    counts = _apply(scheme, t, orgs, epcis, communes, user=user)
+    counts = _apply(scheme, t, orgs, {"epci": epcis, "commune": communes, "scot": scots},
+                    user=user)
     return (f"{counts['orientations']} orientations, {counts['groupes']} groupes, "
             f"{counts['actions']} fiches action ; {counts['changes']} modification(s) "
             "enregistrée(s) dans l'historique.")
 
 
 @transaction.atomic
-def _apply(scheme, t, orgs, epcis, communes, *, user: Any) -> dict[str, int]:
+def _apply(scheme, t, orgs, places, *, user: Any) -> dict[str, int]:
     from sdaasp.scheme.history.models import ChangeLog
     from sdaasp.scheme.programme import services as s
     from sdaasp.scheme.programme.models import FollowUpNote, WorkingGroup
@@ -152,8 +157,9 @@ def _apply(scheme, t, orgs, epcis, communes, *, user: Any) -> dict[str, int]:
                   + [(orgs[k], "partenaire") for k in rec["partenaires"]])
         actions[rec["code"]] = s.do_save_action(
             groups[rec["groupe"]], code=rec["code"], user=user, actors=actors,
-            target_epcis=[epcis[x] for x in rec["EPCI ciblés (SIREN)"]],
-            target_communes=[communes[x] for x in rec["communes ciblées (INSEE)"]],
+            target_epcis=[places["epci"][x] for x in rec["EPCI ciblés (SIREN)"]],
+            target_communes=[places["commune"][x] for x in rec["communes ciblées (INSEE)"]],
+            target_scots=[places["scot"][x] for x in rec["SCoT ciblés (code)"]],
             title=rec["intitulé"], is_example=bool(rec["exemple (fictif)"]),
             description=rec["description"] or "",
             quantitative_objectives=rec["objectifs quantitatifs"] or "",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sdaasp.scheme.governance.models import Body, Meeting, MeetingDecision
+from sdaasp.scheme.history.logged_admin import LoggedAdminMixin
 
 
 class DecisionInline(admin.TabularInline):
@@ -9,13 +10,13 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "scheme")
     filter_horizontal = ("members",)
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("date", "title", "body")
     filter_horizontal = ("attendees",)
     inlines = [DecisionInline]

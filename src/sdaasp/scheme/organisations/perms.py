@@ -48,6 +48,12 @@ def can_read_internal(user: Any) -> bool:
     return role_of(user) in (Role.COORDINATOR, Role.REFERENT, Role.READER)
 
 
+def can_read_all_internal(user: Any) -> bool:
+    """Every organisation's internal content (all follow-up notes, budgets, reports, the
+    change log): the coordinator and readers, not a partner's referent."""
+    return role_of(user) in (Role.COORDINATOR, Role.READER)
+
+
 def can_manage_organisations(user: Any) -> bool:
     """Organisations and people are kept by the coordinator."""
     return is_coordinator(user)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sdaasp.scheme.history.logged_admin import LoggedAdminMixin
 from sdaasp.scheme.procedure.models import (
     ApprovalDecision,
     Consultation,
@@ -22,7 +23,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "departement", "period_start_year", "period_end_year", "phase",
                     "visible_to_public")
     inlines = [PhaseInline, MilestoneInline]
@@ -44,6 +45,6 @@ class ApprovalInline(admin.TabularInline):
 
 
 @admin.register(SchemeVersion)
-class SchemeVersionAdmin(admin.ModelAdmin):
+class SchemeVersionAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("scheme", "number", "kind", "label", "status", "arrete_date")
     inlines = [ConsultationInline, TallyInline, ApprovalInline]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sdaasp.scheme.history.logged_admin import LoggedAdmin, LoggedAdminMixin
 from sdaasp.scheme.programme.models import (
     Action,
     ActionActor,
@@ -19,7 +20,7 @@ class GroupInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeOrientation)
-class OrientationAdmin(admin.ModelAdmin):
+class OrientationAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title", "scheme")
     inlines = [GroupInline]
 
@@ -31,7 +32,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title", "orientation")
     inlines = [ParticipantInline]
 
@@ -57,8 +58,8 @@ class NoteInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
-    """Read-mostly: edits go through the web pages so that the change log sees them."""
+class ActionAdmin(LoggedAdminMixin, admin.ModelAdmin):
+    """Edits made here reach the change log too (LoggedAdminMixin)."""
 
     list_display = ("code", "title", "group", "status", "is_example", "last_update")
     list_filter = ("status", "is_example")
@@ -66,4 +67,4 @@ class ActionAdmin(admin.ModelAdmin):
     inlines = [ActorInline, IndicatorInline, BudgetInline, NoteInline]
 
 
-admin.site.register(IndicatorValue)
+admin.site.register(IndicatorValue, LoggedAdmin)

@@ -32,10 +32,15 @@ class ActionForm(forms.Form):
                                               queryset=Organisation.objects.none())
     partners = forms.ModelMultipleChoiceField(label="Partenaires", required=False,
                                               queryset=Organisation.objects.none())
+    target_epcis = forms.ModelMultipleChoiceField(label="EPCI ciblés", required=False,
+                                                  queryset=Organisation.objects.none())
+    target_scots = forms.ModelMultipleChoiceField(label="Territoires SCoT ciblés",
+                                                  required=False,
+                                                  queryset=Organisation.objects.none())
     target_communes = forms.CharField(label="Communes ciblées (codes INSEE séparés par des "
                                             "virgules)", required=False)
-    target_zones = forms.CharField(label="Autres territoires ciblés (SCoT, zones prioritaires, "
-                                         "QPV…, un par ligne)", required=False,
+    target_zones = forms.CharField(label="Autres territoires ciblés (zones prioritaires, QPV…, "
+                                         "un par ligne)", required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, departement: str, **kwargs) -> None:
@@ -43,6 +48,10 @@ class ActionForm(forms.Form):
         orgs = Organisation.objects.filter(departement=departement)
         for name in ("pilots", "copilots", "partners"):
             self.fields[name].queryset = orgs
+        from sdaasp.web.territory.models import Epci, Scot
+
+        self.fields["target_epcis"].queryset = Epci.objects.filter(departement_id=departement)
+        self.fields["target_scots"].queryset = Scot.objects.filter(departement_id=departement)
         self.departement = departement
 
     def clean_target_communes(self) -> list[str]:

@@ -119,9 +119,11 @@ class Action(models.Model):
                                           verbose_name="EPCI ciblés")
     target_communes = models.ManyToManyField("territory.Commune", blank=True, related_name="+",
                                              verbose_name="communes ciblées")
+    target_scots = models.ManyToManyField("territory.Scot", blank=True, related_name="+",
+                                          verbose_name="territoires SCoT ciblés")
     target_zones = models.TextField(
         "autres territoires ciblés", blank=True,
-        help_text="Territoires SCoT, zones prioritaires, QPV… un par ligne.")
+        help_text="Zones prioritaires, QPV… un par ligne.")
     start_date = models.DateField("début prévu", null=True, blank=True)
     end_date = models.DateField("fin prévue", null=True, blank=True)
     status = models.CharField("état", max_length=12, choices=ActionStatus.choices,

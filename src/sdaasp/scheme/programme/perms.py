@@ -6,6 +6,7 @@ from typing import Any
 
 from sdaasp.scheme.organisations.models import Role
 from sdaasp.scheme.organisations.perms import (
+    can_read_all_internal,
     can_read_internal,
     is_coordinator,
     organisation_id_of,
@@ -57,5 +58,6 @@ def can_update_action(user: Any, action: Any) -> bool:
 
 
 def can_view_history(user: Any) -> bool:
-    """The change log names people: signed-in roles only."""
-    return can_read_internal(user)
+    """The whole change log shows every organisation's notes and reports: coordinator and
+    readers only (a referent sees the history of its own actions on their pages)."""
+    return can_read_all_internal(user)

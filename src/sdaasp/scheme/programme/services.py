@@ -86,7 +86,8 @@ def _check_dates(start: dt.date | None, end: dt.date | None) -> None:
 @transaction.atomic
 def do_save_action(group: WorkingGroup, *, code: str, user: Any = None,
                    actors: list[tuple[Any, str]] | None = None,
-                   target_epcis=None, target_communes=None, **fields: Any) -> Action:
+                   target_epcis=None, target_communes=None, target_scots=None,
+                   **fields: Any) -> Action:
     """Create or update a fiche action found by its code in the scheme.
 
     ``actors`` is a list of ``(Organisation, role)``; when given it replaces the actors.
@@ -109,7 +110,8 @@ def do_save_action(group: WorkingGroup, *, code: str, user: Any = None,
     action.group = group
     if created or status_changed:
         action.last_update = dt.date.today()
-    action.full_clean(exclude=["target_epcis", "target_communes", "last_update"])
+    action.full_clean(exclude=["target_epcis", "target_communes", "target_scots",
+                               "last_update"])
     action.save()
     changes = diff(before, {**fields, "group": group.code}) if not created else dict(fields)
     if actors is not None:
@@ -120,7 +122,8 @@ def do_save_action(group: WorkingGroup, *, code: str, user: Any = None,
             for org, role in actors:
                 ActionActor.objects.create(action=action, organisation=org, role=role)
             changes["acteurs"] = [old, new]
-    for attr, values in (("target_epcis", target_epcis), ("target_communes", target_communes)):
+    for attr, values in (("target_epcis", target_epcis), ("target_communes", target_communes),
+                         ("target_scots", target_scots)):
         if values is not None:
             old = sorted(str(v.pk) for v in getattr(action, attr).all())
             new = sorted(str(v.pk) for v in values)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sdaasp.scheme.errors import SchemeError
 from sdaasp.scheme.exchange.export import scheme_to_dict
 from sdaasp.scheme.history.models import ChangeLog
-from sdaasp.scheme.organisations.perms import can_read_internal, organisation_id_of
+from sdaasp.scheme.organisations.perms import can_read_all_internal, organisation_id_of
 from sdaasp.scheme.programme import forms as f
 from sdaasp.scheme.programme import services
 from sdaasp.scheme.programme.models import Action, ActionStatus, WorkingGroup
@@ -27,13 +27,17 @@ from sdaasp.scheme.programme.perms import (
 )
 from sdaasp.scheme.web import context, deny, require, scheme_for
 
+ROLE_ORDER = ["pilote", "copilote", "partenaire"]
+
 
 def programme(request: HttpRequest, departement: str) -> HttpResponse:
     scheme = scheme_for(request, departement)
     orientations = scheme.programme_orientations.prefetch_related(
         "groups__participants", "groups__actions")
     return render(request, "scheme/programme.html", context(
-        request, scheme, "programme", orientations=orientations, today=_today()))
+        request, scheme, "programme", orientations=orientations, today=_today(),
+        n_groups=WorkingGroup.objects.filter(orientation__scheme=scheme).count(),
+        n_actions=scheme.actions.count()))
 
 
 def _today():
@@ -65,7 +69,9 @@ def action_detail(request: HttpRequest, departement: str, code: str) -> HttpResp
     return render(request, "scheme/action.html", context(
         request, scheme, "programme", action=action, show_internal=internal,
         can_update=can_update_action(request.user, action), indicators=indicators,
-        actors=action.actors.select_related("organisation"), note_form=f.NoteForm(),
+        actors=sorted(action.actors.select_related("organisation"),
+                      key=lambda x: (ROLE_ORDER.index(x.role), x.organisation.name)),
+        note_form=f.NoteForm(),
         status_form=f.StatusForm(initial={"status": action.status}),
         history=ChangeLog.objects.filter(object_type="scheme_programme.action",
                                          object_id=str(action.pk))[:50]
@@ -93,6 +99,7 @@ def _save_action(request, scheme, group, form, action=None) -> HttpResponse | No
             group, code=d["code"] if action is None else action.code, user=request.user,
             actors=actors, target_communes=list(Commune.objects.filter(
                 code__in=d["target_communes"])),
+            target_epcis=list(d["target_epcis"]), target_scots=list(d["target_scots"]),
             **{k: d[k] for k in ("title", "description", "quantitative_objectives",
                                  "qualitative_objectives", "target_zones", "start_date",
                                  "end_date", "status", "is_example")})
@@ -126,7 +133,9 @@ def action_edit(request: HttpRequest, departement: str, code: str) -> HttpRespon
     initial |= {"pilots": [a.organisation_id for a in actors if a.role == "pilote"],
                 "copilots": [a.organisation_id for a in actors if a.role == "copilote"],
                 "partners": [a.organisation_id for a in actors if a.role == "partenaire"],
-                "target_communes": ", ".join(c.code for c in action.target_communes.all())}
+                "target_communes": ", ".join(c.code for c in action.target_communes.all()),
+                "target_epcis": [e.pk for e in action.target_epcis.all()],
+                "target_scots": [s.pk for s in action.target_scots.all()]}
     form = f.ActionForm(request.POST or None, initial=initial, departement=departement)
     form.fields["code"].disabled = True
     return _save_action(request, scheme, action.group, form, action) or _form_page(
@@ -228,9 +237,9 @@ def history(request: HttpRequest, departement: str) -> HttpResponse:
 
 @require_GET
 def api_scheme(request: HttpRequest, departement: str) -> JsonResponse:
-    """The scheme as JSON; follow-up notes and budget only for signed-in roles."""
+    """The scheme as JSON; follow-up notes and budget only for the coordinator and readers."""
     scheme = scheme_for(request, departement)
-    return JsonResponse(scheme_to_dict(scheme, internal=can_read_internal(request.user)),
+    return JsonResponse(scheme_to_dict(scheme, internal=can_read_all_internal(request.user)),
                         json_dumps_params={"ensure_ascii": False})
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sdaasp.scheme.history.logged_admin import LoggedAdminMixin
 from sdaasp.scheme.reporting.models import Campaign, Report, ReportedResult
 
 
@@ -9,12 +10,12 @@ class ResultInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("scheme", "year", "opens_on", "closes_on", "status")
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("campaign", "action", "organisation", "status", "submitted_at")
     list_filter = ("status", "campaign")
     inlines = [ResultInline]

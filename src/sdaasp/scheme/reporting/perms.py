@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sdaasp.scheme.organisations.perms import can_read_internal, is_coordinator
+from sdaasp.scheme.organisations.perms import (
+    can_read_all_internal,
+    can_read_internal,
+    is_coordinator,
+)
 from sdaasp.scheme.programme.perms import is_involved
 from sdaasp.scheme.reporting.models import CampaignStatus
 
@@ -16,7 +20,7 @@ def can_manage_campaigns(user: Any) -> bool:
 
 def can_view_dashboard(user: Any) -> bool:
     """Who reported and the committee's summary: coordinator and readers."""
-    return can_read_internal(user) and not _is_referent(user)
+    return can_read_all_internal(user)
 
 
 def can_report(user: Any, campaign: Any, action: Any) -> bool:
@@ -24,12 +28,6 @@ def can_report(user: Any, campaign: Any, action: Any) -> bool:
     if campaign.status != CampaignStatus.OPEN:
         return False
     return is_involved(user, action)
-
-
-def _is_referent(user: Any) -> bool:
-    from sdaasp.scheme.organisations.perms import is_referent
-
-    return is_referent(user)
 
 
 def can_view_campaigns(user: Any) -> bool:

@@ -132,7 +132,7 @@ def report_form(request: HttpRequest, departement: str, year: int, code: str) ->
             return redirect(reverse("scheme:reporting", args=[departement]))
     return render(request, "scheme/reporting_form.html", context(
         request, scheme, "suivi", campaign=campaign, action=action, form=form,
-        report=report, organisation=org, today=dt.date.today()))
+        report=report, reporting_org=org, today=dt.date.today()))
 
 
 @require_POST

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sdaasp.scheme.history.logged_admin import LoggedAdmin, LoggedAdminMixin
 from sdaasp.scheme.strategy.models import Finding, Lever, StrategicOrientation, SubObjective
 
 
@@ -9,10 +10,10 @@ class SubObjectiveInline(admin.TabularInline):
 
 
 @admin.register(StrategicOrientation)
-class StrategicOrientationAdmin(admin.ModelAdmin):
+class StrategicOrientationAdmin(LoggedAdminMixin, admin.ModelAdmin):
     list_display = ("position", "title", "scheme")
     inlines = [SubObjectiveInline]
 
 
-admin.site.register(Finding)
-admin.site.register(Lever)
+admin.site.register(Finding, LoggedAdmin)
+admin.site.register(Lever, LoggedAdmin)
