@@ -141,6 +141,10 @@ def test_access_deficits_worked_by_hand(tmp_path):
     assert a[("99001", "panier")] == pytest.approx(0.4)    # o2 mean (10+30)/2 = 20 > 15
     assert a[("99002", "FS")] == pytest.approx(0.0)
     assert a[("99002", "panier")] == pytest.approx(1.0)    # no post office reachable
+    inf = access()
+    inf.loc[inf["minutes"].isna(), "minutes"] = np.inf   # "no service reachable" as +inf
+    b = run(tmp_path, acc=inf).access.set_index(["unit_code", "service"])["share_beyond"]
+    assert b[("99002", "panier")] == pytest.approx(1.0)
     # o5 (700, no IRIS) is spread 30/70 over the IRIS of 99003: 210 and 490
     assert a[("990030001", "FS")] == pytest.approx(300 / 510)
     assert a[("990030001", "panier")] == pytest.approx(300 / 510)  # (30+1)/2 = 15.5 > 15
@@ -179,9 +183,13 @@ def test_missing_criterion_rule_indetermine(tmp_path):
     assert z.loc["990030002", "statut"] == "non prioritaire"
 
 
-def test_service_absent_from_access_is_not_assessed(tmp_path):
+@pytest.mark.parametrize("how", ["absent", "all-nan"])
+def test_service_absent_from_access_is_not_assessed(tmp_path, how):
     acc = access()
-    acc = acc[acc["type_code"] == "FS"]
+    if how == "absent":
+        acc = acc[acc["type_code"] == "FS"]
+    else:
+        acc.loc[acc["type_code"] == "POSTE", "minutes"] = np.nan
     res = run(tmp_path, acc=acc)
     assert res.services_not_assessed == ["panier"]
     assert set(res.access["service"]) == {"FS"}
@@ -243,3 +251,26 @@ def test_default_params_are_valid_and_hashed():
     p = load_params()
     assert p.version and len(p.sha256) == 64
     assert {s.code for s in p.services} >= {"MAIRIE", "FRANCE_SERVICES"}
+
+
+def test_commune_value_from_iris_counts_without_contours():
+    """IRIS rows without contours: the commune stays the unit, its value is Σ num / Σ den."""
+    iris = source("iris-sans-contours", "iris", [
+        ("990020101", "99002", "chomage", 10, 100),
+        ("990020102", "99002", "chomage", 30, 50),
+        ("990020103", "99002", "chomage", np.nan, np.nan),  # secret: left out, not zero
+    ])
+    units = analysis_units(communes(), [iris])
+    assert list(units["level"]) == ["commune"] * 3
+    n = needs_table(units, [iris]).set_index(["unit_code", "indicator"])
+    row = n.loc[("99002", "chomage")]
+    assert row["value"] == pytest.approx(40 / 150)
+    assert row["data_level"] == "commune (somme des IRIS)"
+
+
+def test_commune_not_split_when_iris_contours_are_partial():
+    srcs = sources()
+    partial = srcs[0].geometry.iloc[:1]  # only the northern half of 99003
+    iris = NeedsSource(**{**srcs[0].__dict__, "geometry": partial})
+    units = analysis_units(communes(), [iris])
+    assert list(units["unit_code"]) == ["99001", "99002", "99003"]

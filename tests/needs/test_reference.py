@@ -43,6 +43,9 @@ def reference(units, origins, times, params):
             vals = [times.get((oid, t), math.nan) for t in s.types]
             if s.agregation == "maximum":
                 m = math.nan if any(math.isnan(v) for v in vals) else max(vals)
+            elif s.agregation == "minimum":
+                timed = [v for v in vals if not math.isnan(v)]
+                m = min(timed) if timed else math.nan
             else:
                 m = sum(vals) / len(vals)
             beyond = not (m <= s.seuil_minutes)
@@ -72,7 +75,7 @@ POP = [100.0, 50.0, 30.0, 70.0]
 @given(
     n=st.integers(1, 12),
     data=st.data(),
-    agg=st.sampled_from(["moyenne", "maximum"]),
+    agg=st.sampled_from(["moyenne", "maximum", "minimum"]),
 )
 def test_deficits_match_reference(tmp_path_factory, n, data, agg):
     p = tmp_path_factory.mktemp("p") / "p.toml"
@@ -97,7 +100,13 @@ def test_deficits_match_reference(tmp_path_factory, n, data, agg):
         "commune_code": [u[:5] for u, _ in UNITS], "population": POP,
     }, geometry=[shapely.Point(0, 0)] * 4, crs=2154)
     got, missing = access_deficits(access, units, params)
-    assert missing == []
+    timed = {t for (_, t), m in times.items() if not math.isnan(m)}
+    expected_missing = [s.code for s in params.services
+                        if not (set(s.types) & timed if s.agregation == "minimum"
+                                else set(s.types) <= timed)]
+    assert missing == expected_missing
+    params = type(params)(**{**params.__dict__, "services": tuple(
+        s for s in params.services if s.code not in missing)})
     ref = reference(UNITS, origins, times, params)
     got_map = {(r.unit_code, r.service): r.share_beyond for r in got.itertuples()}
     assert set(got_map) == set(ref)

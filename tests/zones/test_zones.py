@@ -112,6 +112,7 @@ def test_cli_zones_and_import(cli_ready, nord_db, capsys):
     out = capsys.readouterr().out
     assert "Dimensions non évaluées" in out and "Mobilité — à importer" in out
     assert "--source qpv" in out and "Empreinte des résultats" in out
+    assert "une France Services (FRANCE_SERVICES)" in out
 
 
 def test_cli_refused_file_exit_2_french(cli_ready, capsys):
@@ -152,6 +153,7 @@ def test_zones_pages(client, nord_db, nord, tmp_path):
                  "Lille Métropole", "Sambre-Avesnois", "Valenciennes"):
         assert scot in html
     assert "approximation à vol d'oiseau" in html
+    assert "une France Services (FRANCE_SERVICES)" in html  # service not assessed, by name
     assert "50\u00a0% des ménages en logement social" in html  # reason of IRIS 595120101
     assert "non disponible" in html  # e.g. mobility shares of EPCI/SCoT
     for layer, n in (("scot", 7), ("qpv", 2), ("prioritaires", None)):
@@ -172,3 +174,38 @@ def test_map_export_png_pdf(client, nord_db, nord):
     pdf = client.get(f"/zones/calcul/{run.pk}/carte.pdf")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
     assert client.get(f"/zones/calcul/{run.pk}/carte.svg").status_code == 404
+
+
+def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
+    """France Services times come from the accessibility engine: checked against a direct
+    computation (straight line × 1.3 at the commune's context speed) for every commune."""
+    import numpy as np
+    import pandas as pd
+
+    from sdaasp.travel.crowfly import CrowflyConfig
+    from sdaasp.web.diagnostics.inputs import town_halls
+    from sdaasp.web.zones import runs
+
+    fs = pd.DataFrame({  # two synthetic France Services (Lille and Maubeuge town halls' places)
+        "point_id": ["fs1", "fs2"], "type_code": "FS_FIXE", "nom": ["FS A", "FS B"],
+        "x": [704000.0, 772000.0], "y": [7059000.0, 7027000.0], "capacity": np.nan,
+        "commune_code": ["59350", "59392"], "approximate": False, "source": "synthétique"})
+    monkeypatch.setattr(runs, "service_points",
+                        lambda code, types: pd.concat([town_halls(code), fs], ignore_index=True))
+    out = compute_zones("59", territory=nord)
+    assert "FRANCE_SERVICES" not in out.result.services_not_assessed
+    units = out.result.units
+    origins = runs.unit_origins(nord, units)
+    cfg = CrowflyConfig()
+    d = np.sqrt((origins["x"].to_numpy()[:, None] - fs["x"].to_numpy()) ** 2
+                + (origins["y"].to_numpy()[:, None] - fs["y"].to_numpy()) ** 2).min(axis=1)
+    speed = np.asarray(cfg.speeds_kmh)[origins["context"].to_numpy()] * 1000 / 60
+    beyond = (d * cfg.detour / speed) > 20
+    acc = out.result.access
+    got = acc[acc["service"] == "FRANCE_SERVICES"].set_index("unit_code")["share_beyond"]
+    expected = pd.Series(beyond.astype(float), index=origins["origin_id"])
+    populated = units.set_index("unit_code")["population"] > 0
+    idx = populated[populated].index
+    assert (got.loc[idx] == expected.loc[idx]).all()
+    assert 0 < got.loc[idx].mean() < 1
+    assert any(i.get("type") == "offre" and i.get("sha256") for i in out.run.inputs)

@@ -48,12 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
             "leurs motifs, et les problématiques multiples par EPCI et SCoT. Le calcul est "
             "enregistré avec ses paramètres et ses données d'entrée."
         ),
-        epilog="Exemples :\n  sdaasp zones 59\n  sdaasp zones 59 --params mes-seuils.toml",
+        epilog="Exemples :\n  sdaasp zones 59\n  sdaasp zones 59 --params mes-seuils.toml\n"
+               "  sdaasp zones 59 --travel network:nord.osm.pbf",
     )
     z.add_argument("code", help="code du département (ex. 59)")
     z.add_argument("--params", metavar="FICHIER", type=Path, default=None,
                    help="fichier TOML des seuils et poids (par défaut : celui fourni avec "
                         "sdaasp)")
+    z.add_argument("--travel", metavar="MODELE", default="crowfly",
+                   help="modèle de déplacement du moteur d'accessibilité : crowfly (vol "
+                        "d'oiseau, défaut), network:FICHIER.osm.pbf ou osrm:URL")
     z.set_defaults(handler=_zones)
 
 
@@ -83,7 +87,7 @@ def _zones(args: argparse.Namespace) -> int:
     _django.setup()
     from sdaasp.web.zones.runs import compute_zones
 
-    out = compute_zones(args.code, params_path=args.params)
+    out = compute_zones(args.code, params_path=args.params, travel=args.travel)
     run, res = out.run, out.result
     if out.territory_saved:
         print(f"Territoire {run.departement_id} construit et enregistré.")
@@ -109,7 +113,8 @@ def _zones(args: argparse.Namespace) -> int:
         for dim, files in res.dimensions_not_assessed.items():
             print(f"  - {DIMENSIONS[dim]} — à importer : {files}")
     if res.services_not_assessed:
+        labels = {s.code: f"{s.libelle} ({s.code})" for s in res.params.services}
         print("Services non évalués (aucun temps d'accès) : "
-              + ", ".join(res.services_not_assessed))
+              + ", ".join(labels[c] for c in res.services_not_assessed))
     print(f"Empreinte des résultats : {run.digest[:16]}")
     return 0

@@ -3,8 +3,8 @@ indicators of each unit, combined from the imported sources.
 
 Rules (docs/methods.md):
 
-- a commune is split into its IRIS when an imported source gives the IRIS contours (the MEL
-  extract does); elsewhere the commune is the unit;
+- a commune is split into its IRIS when an imported source gives IRIS contours covering at
+  least 90 % of its area (the MEL extract does); elsewhere the commune is the unit;
 - a unit's value comes from the finest source: the IRIS value for an IRIS, else the value of
   its commune (a commune file, else the sum of its IRIS' numerators over the sum of their
   denominators), and ``data_level`` says which; among sources of the same level, the first
@@ -49,7 +49,13 @@ def analysis_units(communes: gpd.GeoDataFrame, sources: list[NeedsSource]) -> gp
     else:
         iris = gpd.GeoDataFrame({"code": [], "nom": [], "commune_code": [], "population": []},
                                 geometry=gpd.GeoSeries([], crs=communes.crs))
-    split = set(iris["commune_code"])
+    # Split a commune only when its IRIS contours cover it (≥ 90 % of its area): a partial
+    # IRIS layer would otherwise drop part of the commune's population.
+    iris_area = iris.geometry.to_crs(communes.crs).area.groupby(iris["commune_code"]).sum()
+    com_area = com.set_index("commune_code").geometry.area
+    covered = iris_area / com_area.reindex(iris_area.index)
+    split = set(covered[covered >= 0.9].index)
+    iris = iris[iris["commune_code"].isin(split)]
     attrs = com.set_index("commune_code")[["nom", "epci_code", "scot_code"]]
     iris_units = gpd.GeoDataFrame({
         "unit_code": iris["code"].to_numpy(), "level": "iris",

@@ -3,11 +3,14 @@
 The method (docs/methods.md, section "Besoins, territoires déficitaires et zones
 prioritaires"), on analysis units u (IRIS or communes):
 
-1. Access. For a service s (a type, or a basket of types whose times are averaged or
-   maxed per origin) with threshold T_s, the share of u's population beyond T_s is
+1. Access. For a service s (a type, or a basket of types whose times are averaged, maxed,
+   or minimised — the nearest of a network such as France Services — per origin) with
+   threshold T_s, the share of u's population beyond T_s is
    b_{u,s} = Σ_o p_o·[t_{o,s} > T_s or unreachable] / Σ_o p_o. u is *déficitaire* for s when
    b_{u,s} ≥ B (``acces.part_population_min``); u is a *territoire déficitaire* when it is
-   déficitaire for at least one service. A service no origin has a time for is not assessed.
+   déficitaire for at least one service. A service whose types have no time at all (absent,
+   or NaN everywhere: no such service in the inventory) is not assessed; elsewhere NaN or
+   +inf means unreachable, hence beyond.
 2. Needs. A dimension d (précarité, QPV, mobilité, numérique, vieillissement) is critical
    in u when one of its indicators reaches its threshold; N_u = Σ_{d critical} w_d.
 3. Priority. u is a *zone prioritaire* when it is déficitaire and N_u ≥ N_min. Missing
@@ -84,34 +87,47 @@ def _unit_weights(access: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
                     params: Params) -> tuple[pd.DataFrame, list[str]]:
     """Per (unit, service): ``share_beyond``, ``population`` reached by origins,
-    ``deficit`` (bool). Returns the table and the services not assessed."""
+    ``deficit`` (bool). Returns the table and the services not assessed.
+
+    Times are laid out in an (origin × type) array; a missing row or NaN means unreachable,
+    which propagates to the basket (mean or max), so the origin counts as beyond.
+    """
     rows = []
     not_assessed = []
     weights = _unit_weights(access, units)
-    origins = access.drop_duplicates("origin_id").set_index("origin_id")["population"]
-    present = set(access["type_code"])
+    o_idx, o_ids = pd.factorize(access["origin_id"], sort=True)
+    first = np.unique(o_idx, return_index=True)[1]
+    pop = access["population"].to_numpy(dtype=float)[first]
+    w_origin = pd.Index(o_ids).get_indexer(weights["origin_id"])
+    u_idx, u_codes = pd.factorize(weights["unit_code"], sort=True)
+    w_pop = pop[w_origin] * weights["weight"].to_numpy(dtype=float)
+    unit_pop = np.bincount(u_idx, weights=w_pop, minlength=len(u_codes))
+    # A type without any time (absent, or all NaN: no service of that type in the inventory)
+    # is not available: the services needing it are not assessed.
+    present = set(access.loc[access["minutes"].notna(), "type_code"].unique())
+    type_codes = access["type_code"].to_numpy(dtype=object)
+    minutes_all = access["minutes"].to_numpy(dtype=float)
     for s in params.services:
-        if not set(s.types) <= present:
+        timed = set(s.types) & present
+        assessed = bool(timed) if s.agregation == "minimum" else timed == set(s.types)
+        if not assessed:
             not_assessed.append(s.code)
             continue
-        sub = access[access["type_code"].isin(s.types)]
-        t = sub.pivot_table(index="origin_id", columns="type_code", values="minutes",
-                            aggfunc="min", dropna=False).reindex(columns=list(s.types))
-        arr = t.to_numpy(dtype=float)
-        # NaN (unreachable) propagates: a basket with one unreachable type is beyond.
-        minutes = arr.max(axis=1) if s.agregation == "maximum" else arr.mean(axis=1)
+        mask = access["type_code"].isin(s.types).to_numpy()
+        t_idx = pd.Index(list(s.types)).get_indexer(type_codes[mask])
+        arr = np.full((len(o_ids), len(s.types)), np.nan)
+        np.fmin.at(arr, (o_idx[mask], t_idx), minutes_all[mask])  # min if duplicated
+        if s.agregation == "minimum":  # nearest of any type; NaN only if none is timed
+            minutes = np.fmin.reduce(arr, axis=1)
+        else:
+            minutes = arr.max(axis=1) if s.agregation == "maximum" else arr.mean(axis=1)
         beyond = ~(minutes <= s.seuil_minutes)
-        per_origin = pd.DataFrame({"origin_id": t.index, "beyond": beyond.astype(float)})
-        w = weights.merge(per_origin, on="origin_id")
-        w["pop"] = w["origin_id"].map(origins).astype(float) * w["weight"]
-        w["pop_beyond"] = w["pop"] * w["beyond"]
-        g = w.groupby("unit_code")[["pop", "pop_beyond"]].sum()
+        pop_beyond = np.bincount(u_idx, weights=w_pop * beyond[w_origin],
+                                 minlength=len(u_codes))
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(g["pop"] > 0, g["pop_beyond"] / g["pop"], np.nan)
-        rows.append(pd.DataFrame({
-            "unit_code": g.index, "service": s.code, "share_beyond": share,
-            "population": g["pop"].to_numpy(),
-        }))
+            share = np.where(unit_pop > 0, pop_beyond / unit_pop, np.nan)
+        rows.append(pd.DataFrame({"unit_code": np.asarray(u_codes), "service": s.code,
+                                  "share_beyond": share, "population": unit_pop}))
     if rows:
         table = pd.concat(rows, ignore_index=True)
         table = units[["unit_code"]].merge(table, on="unit_code", how="inner")

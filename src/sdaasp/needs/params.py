@@ -25,7 +25,7 @@ class Service:
     types: tuple[str, ...]
     seuil_minutes: float
     poids: float
-    agregation: str = "moyenne"
+    agregation: str = "moyenne"  # "moyenne", "maximum" or "minimum" (nearest of any type)
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,6 @@ class Params:
     seuils: dict[str, float]
     part_population_critique: float
     problematiques_multiples: int
-    vitesse_kmh: float
-    detour: float
 
     @property
     def label(self) -> str:
@@ -87,7 +85,6 @@ def load_params(path: str | Path | None = None) -> Params:
     acces = data.get("acces", {})
     besoins = data.get("besoins", {})
     terr = data.get("territoires", {})
-    approx = data.get("approximation", {})
     part_min = num(acces, "part_population_min", "acces", hi=1.0)
     services: list[Service] = []
     seen: set[str] = set()
@@ -107,9 +104,9 @@ def load_params(path: str | Path | None = None) -> Params:
                                         "une liste de codes de types", repr(types)))
                 types = [code]
             agg = s.get("agregation", "moyenne")
-            if agg not in ("moyenne", "maximum"):
+            if agg not in ("moyenne", "maximum", "minimum"):
                 problems.append(Problem(name, None, f"{where}.agregation",
-                                        "« moyenne » ou « maximum »", repr(agg)))
+                                        "« moyenne », « maximum » ou « minimum »", repr(agg)))
             services.append(Service(
                 code=code, libelle=str(s.get("libelle", code)), types=tuple(types),
                 seuil_minutes=num(s, "seuil_minutes", where, lo=0.0),
@@ -146,8 +143,6 @@ def load_params(path: str | Path | None = None) -> Params:
         part_population_critique=num(terr, "part_population_critique", "territoires",
                                      hi=1.0, default=0.25),
         problematiques_multiples=multiples,
-        vitesse_kmh=num(approx, "vitesse_kmh", "approximation", lo=1.0, default=30.0),
-        detour=num(approx, "detour", "approximation", lo=1.0, default=1.3),
     )
     if problems:
         raise InputFileError(problems)

@@ -44,6 +44,8 @@ def index(request: HttpRequest) -> HttpResponse:
     colours = scot_colours(dep)
     zones = sorted(run.units.exclude(statut="non prioritaire").exclude(statut="non évaluée"),
                    key=lambda u: (STATUS_ORDER[u.statut], -u.score, u.unit_code))
+    labels = {s["code"]: f"{s['libelle']} ({s['code']})"
+              for s in run.summary.get("services", [])}
     deficit_only = run.units.filter(acces="déficitaire", statut="non prioritaire").count()
     territories = []
     for t in run.territories.all():
@@ -63,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "runs": models.ZonesRun.objects.filter(departement=dep)[:10],
         "layers": LAYERS, "tile_url": getattr(settings, "SDAASP_TILE_URL", ""),
         "crowfly": "vol d'oiseau" in run.access_method,
+        "services_not_assessed": [labels.get(c, c) for c in run.services_not_assessed],
     })
 
 
