@@ -31,11 +31,11 @@ BASKET_CODE = "PANIER"
 
 
 def frame_hash(df: pd.DataFrame) -> str:
-    """SHA-256 of a table's content (row order and dtypes independent of memory layout)."""
-    h = hashlib.sha256()
+    """SHA-256 of a table's content, independent of row and column order."""
     cols = sorted(df.columns)
-    data = df[cols].sort_values(cols[: min(3, len(cols))], kind="stable")
-    h.update(data.to_csv(index=False).encode("utf-8"))
+    rows = pd.util.hash_pandas_object(df[cols].astype(str), index=False).to_numpy()
+    h = hashlib.sha256(",".join(cols).encode("utf-8"))
+    h.update(np.sort(rows).tobytes())
     return h.hexdigest()
 
 
@@ -130,7 +130,8 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
             [*nearest.types, BASKET_CODE],
             np.column_stack([nearest.minutes, b]),
             np.column_stack([nearest.distance_m, np.full(b.shape, np.nan)]),
-            np.column_stack([nearest.point_id, np.full(b.shape, None, dtype=object)]),
+            np.column_stack([nearest.service, np.full(b.shape, -1, dtype=np.int32)]),
+            [*nearest.ids, np.array([], dtype=object)],
         )
     pop = origins["population"].to_numpy(dtype=float)
     group_cols = {"commune": origins["commune_code"], "epci": origins["epci_code"],
