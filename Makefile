@@ -31,6 +31,7 @@ install-test: $(VENV)/.installed-test
 ## make demo: install, build and load the Nord (59) from real data, serve the platform
 demo: install
 	$(SDAASP) territory build 59
+	$(SDAASP) scheme load-nord --exemples
 	$(SDAASP) serve --host $(HOST) --port $(PORT)
 
 ## make test: install the test dependencies and run the whole suite

@@ -18,7 +18,10 @@ from sdaasp.errors import SdaaspError
 COMMAND_MODULES = [
     "sdaasp.commands.territory",
     "sdaasp.commands.server",
+    "sdaasp.commands.services",
     "sdaasp.commands.diagnose",
+    "sdaasp.commands.scheme",
+    "sdaasp.commands.zones",
 ]
 
 

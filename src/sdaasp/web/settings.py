@@ -45,7 +45,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "sdaasp.web.territory",
+    "sdaasp.web.pages",
+    "sdaasp.web.explorer",
+    "sdaasp.web.opendata",
+    "sdaasp.web.dashboards",
+    "sdaasp.web.accounts",  # minimal /connexion/; delete if another app provides it
+    "sdaasp.web.offer",
     "sdaasp.web.diagnostics",
+    "sdaasp.scheme.organisations",
+    "sdaasp.scheme.history",
+    "sdaasp.scheme.procedure",
+    "sdaasp.scheme.strategy",
+    "sdaasp.scheme.governance",
+    "sdaasp.scheme.programme",
+    "sdaasp.scheme.convention",
+    "sdaasp.scheme.reporting",
+    "sdaasp.web.zones",
 ]
 
 MIDDLEWARE = [
@@ -112,10 +127,13 @@ STATICFILES_DIRS = [BASE_DIR / "static", _leaflet_static()]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/connexion/"
 
 SDAASP_ORGANISATION = os.environ.get("SDAASP_ORGANISATION", "")
 SDAASP_DEFAULT_DEPARTEMENT = os.environ.get("SDAASP_DEPARTEMENT", "59")
+SDAASP_LOGO_URL = os.environ.get("SDAASP_LOGO_URL", "")  # else DATA_DIR/logo.svg|png|jpg
+SDAASP_TILE_URL = os.environ.get("SDAASP_TILE_URL", "")  # optional background tiles
+SDAASP_ACCESSIBILITY_CONTACT = os.environ.get("SDAASP_ACCESSIBILITY_CONTACT", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

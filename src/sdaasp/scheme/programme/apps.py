@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProgrammeConfig(AppConfig):
+    name = "sdaasp.scheme.programme"
+    label = "scheme_programme"
+    verbose_name = "Schéma — programme d'actions"

@@ -1,0 +1,1 @@
+"""Django app "offer": the service-offer inventory (types, baskets, imports, service points)."""

@@ -1,0 +1,1 @@
+"""Site-wide pages of the web platform: accessibility statement, organisation logo."""

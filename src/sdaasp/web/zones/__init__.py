@@ -1,0 +1,1 @@
+"""Needs sources, zones runs (deficit territories, priority zones) and their map."""

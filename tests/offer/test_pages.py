@@ -1,0 +1,67 @@
+"""Inventory and map pages, and the GeoJSON endpoint reused by other maps."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from sdaasp.web.offer.models import ServicePoint
+from sdaasp.web.offer.services import import_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture()
+def loaded(nord_db, fixtures):
+    import_services(fixtures / "france_services.geojson", source="france-services",
+                    departement="59")
+    import_services(fixtures / "bpe_agrege.csv", source="bpe", departement="59")
+    import_services(fixtures / "partenaires.csv", source="csv", departement="59")
+
+
+def test_inventory_filters_and_pagination(client, loaded):
+    html = client.get("/offre/59/").content.decode()
+    n = ServicePoint.objects.filter(active=True).count() + 647
+    assert f"{n}\u00a0points de service" in html or f"{n} points de service" in html
+    assert "Page 1 sur" in html and "non disponible" in html
+    one = client.get("/offre/59/?type=FS_FIXE").content.decode()
+    assert "France Services — Lille Centre" in one and "Mairie de Lille" not in one
+    assert "34" in one  # hours per week of the fixture, worked by hand in test_importers
+    com = client.get("/offre/59/?commune=59350&source=bpe").content.decode()
+    rows = re.findall(r"<tr><td>", com.split("<h2>Imports")[0])
+    assert len(rows) == 6 and "École maternelle (59350)" in com  # 2 + 1 maternelles, 3 élém.
+    mairies = client.get("/offre/59/?type=MAIRIE&page=2").content.decode()
+    assert "Page 2 sur 13" in mairies  # 647 town halls, 50 per page
+    assert client.get("/offre/").status_code == 302
+    assert client.get("/offre/999/").status_code == 404
+
+
+def test_map_page_uses_local_leaflet(client, loaded):
+    html = client.get("/offre/59/carte/").content.decode()
+    assert "leaflet/leaflet.js" in html and "offer/offer-map.js" in html
+    assert "cdn" not in html.lower() and "inventaire" in html
+    res = client.get("/static/offer/offer-map.js")
+    body = b"".join(res.streaming_content)
+    res.close()
+    assert res.status_code == 200 and b"bindPopup" in body
+
+
+def test_points_geojson_endpoint(client, loaded):
+    url = reverse("offer:points_geojson", args=["59"])
+    assert url == "/offre/59/points.geojson"
+    data = json.loads(client.get(url + "?type=FS_FIXE&type=MAIRIE").content)
+    types = {f["properties"]["type"] for f in data["features"]}
+    assert types == {"FS_FIXE", "MAIRIE"} and len(data["features"]) == 1 + 647
+    fs = next(f for f in data["features"] if f["properties"]["type"] == "FS_FIXE")
+    assert fs["geometry"]["coordinates"] == pytest.approx([3.0710, 50.6309], abs=1e-5)
+    assert fs["properties"]["nom"] == "France Services — Lille Centre"
+    assert "jeudi 09:00-12:00, 13:30-19:00" in fs["properties"]["horaires"]
+    lille = next(f for f in data["features"] if f["properties"]["id"] == "mairie:59350")
+    assert lille["properties"]["horaires"]
+    only_bpe = json.loads(client.get(url + "?source=bpe").content)
+    assert len(only_bpe["features"]) == 7 and all(f["properties"]["approximatif"]
+                                                  for f in only_bpe["features"])
+    assert not only_bpe["tronque"]
