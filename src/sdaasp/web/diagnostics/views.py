@@ -75,7 +75,20 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_geojson(request: HttpRequest, pk: int) -> HttpResponse:
     """Communes of the run with the mean time to the selected type and its class."""
-    run = get_object_or_404(DiagnosticRun, pk=pk)
+    return _communes_geojson(request, get_object_or_404(DiagnosticRun, pk=pk))
+
+
+@require_GET
+def latest_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """The same for the latest run of a département (map explorer layer); empty if none."""
+    run = DiagnosticRun.objects.filter(departement_id=code).first()
+    if run is None:
+        return HttpResponse('{"type":"FeatureCollection","features":[]}',
+                            content_type="application/geo+json")
+    return _communes_geojson(request, run)
+
+
+def _communes_geojson(request: HttpRequest, run: DiagnosticRun) -> HttpResponse:
     type_code = _selected_type(request, run)
     values = {s.code: s for s in AccessSummary.objects.filter(
         run=run, niveau="commune", type_code=type_code)}
