@@ -20,8 +20,8 @@ def _menu(html: str) -> list[tuple[str, bool]]:
 
 def test_menu_skips_url_names_not_provided_yet(client, nord_db):
     labels = [label for label, _ in _menu(client.get("/").content.decode())]
-    assert labels == ["Accueil", "Territoire", "Carte", "Zones prioritaires", "Tableaux de bord",
-                      "Données"]
+    assert labels == ["Accueil", "Territoire", "Carte", "Diagnostic", "Zones prioritaires",
+                      "Tableaux de bord", "Données"]
     # the entries of the other apps are registered, waiting for their URL names
     names = {item.url_name for item in navigation.MAIN_MENU}
     assert {"offer:index", "diagnostics:index", "zones:index", "scheme:index",
