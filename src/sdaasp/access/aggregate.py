@@ -62,9 +62,21 @@ def summarise(minutes: np.ndarray, population: np.ndarray, group_codes: Sequence
     ``p<q>_min`` (``p50_min`` is the median), ``hab_plus_<T>``/``part_plus_<T>`` (strictly
     more than T minutes) and ``part_<classe>`` for the Observatoire classes.
     """
-    t = np.asarray(minutes, dtype=np.float64)
-    pop = np.nan_to_num(np.asarray(population, dtype=np.float64))
-    codes, uniques = pd.factorize(pd.Series(list(group_codes), dtype=object), sort=True)
+    codes, uniques = _factorize(group_codes)
+    return _summarise_coded(np.asarray(minutes, dtype=np.float64),
+                            np.nan_to_num(np.asarray(population, dtype=np.float64)),
+                            codes, uniques, thresholds=thresholds, percentiles=percentiles)
+
+
+def _factorize(group_codes: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    arr = np.asarray(group_codes)
+    if arr.dtype.kind in "iu":  # integer codes: no object conversion of millions of values
+        return pd.factorize(arr, sort=True)
+    return pd.factorize(pd.Series(np.asarray(group_codes, dtype=object)), sort=True)
+
+
+def _summarise_coded(t: np.ndarray, pop: np.ndarray, codes: np.ndarray, uniques: np.ndarray, *,
+                     thresholds: Sequence[float], percentiles: Sequence[float]) -> pd.DataFrame:
     ng = len(uniques)
     valid = codes >= 0
     t, pop, g = t[valid], pop[valid], codes[valid]
@@ -107,8 +119,11 @@ def summarise_by_type(minutes: np.ndarray, types: Sequence[str], population: np.
     """:func:`summarise` for each column of ``minutes`` (n_origins × n_types), stacked with
     ``niveau`` and ``type_code`` columns."""
     frames = []
+    codes, uniques = _factorize(group_codes)
+    pop = np.nan_to_num(np.asarray(population, dtype=np.float64))
     for j, code in enumerate(types):
-        f = summarise(minutes[:, j], population, group_codes, thresholds=thresholds)
+        f = _summarise_coded(np.asarray(minutes[:, j], dtype=np.float64), pop, codes, uniques,
+                             thresholds=thresholds, percentiles=PERCENTILES)
         f.insert(0, "type_code", code)
         f.insert(0, "niveau", level)
         frames.append(f)
