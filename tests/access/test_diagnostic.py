@@ -78,3 +78,24 @@ def test_bad_choices_are_refused_in_french(terr):
         model_from_spec("avion")
     with pytest.raises(SdaaspError, match="introuvable"):
         model_from_spec("network:/nulle/part.osm.pbf")
+
+
+def test_e2sfca_in_the_diagnostic_conserves_supply(terr, services):
+    from sdaasp.access.fca import DREES_APL_2015, enhanced_two_stage_fca, supply_reached
+    from sdaasp.access.indicators import catchment
+
+    origins, info = build_origins(terr, "commune")
+    no_cap = services.copy()
+    no_cap.loc[no_cap["type_code"] == "B", "capacity"] = np.nan
+    r = run_diagnostic(terr, no_cap, CrowflyModel(), origins=origins, origins_info=info,
+                       e2sfca=DREES_APL_2015)
+    dep = r.summaries[r.summaries["niveau"] == "departement"].set_index("type_code")
+    assert np.isnan(dep.loc["B", "e2sfca"]) and any("capacité" in w for w in r.warnings)
+    sv = services[services["type_code"] == "A"]
+    pop = origins["population"].to_numpy()
+    pairs = catchment(origins, sv, CrowflyModel(), max_minutes=20)
+    a = enhanced_two_stage_fca(pairs, pop, sv["capacity"].to_numpy(), decay=DREES_APL_2015)
+    reached = supply_reached(pairs, pop, sv["capacity"].to_numpy(), DREES_APL_2015(pairs.minutes))
+    assert dep.loc["A", "e2sfca"] * pop.sum() == pytest.approx(reached, rel=1e-12)
+    assert (a * pop).sum() == pytest.approx(reached, rel=1e-12)
+    assert r.parameters["e2sfca"]["name"] == "drees_apl_2015"

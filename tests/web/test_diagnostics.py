@@ -125,3 +125,26 @@ def test_hooks_explorer_card_dashboard_and_menu(client, run):
 def test_latest_layer_is_empty_without_run(client, nord_db):
     data = json.loads(client.get("/diagnostic/dernier/59/communes.geojson").content)
     assert data["features"] == []
+
+
+def test_e2sfca_column_stored_and_shown(client, nord_db, nord):
+    from sdaasp.access.fca import DREES_APL_2015
+
+    origins, info = build_origins(nord, "commune")
+    services = mairie_services(nord)
+    services["capacity"] = 2.0  # synthetic capacities (test only)
+    result = run_diagnostic(nord, services, CrowflyModel(), origins=origins, origins_info=info,
+                            e2sfca=DREES_APL_2015)
+    saved = save_diagnostic(result)
+    dep = AccessSummary.objects.get(run=saved, niveau="departement", type_code="MAIRIE")
+    s = result.summaries
+    want = s[(s["niveau"] == "departement")]["e2sfca"].iloc[0]
+    assert dep.e2sfca == pytest.approx(want) and dep.e2sfca > 0
+    html = client.get(f"/diagnostic/{saved.pk}/").content.decode()
+    assert "E2SFCA (offre pour 1 000 hab.)" in html
+
+
+def test_cli_e2sfca_without_capacity_warns(nord_db, tmp_path, capsys):
+    assert main(["diagnose", "59", "--types", "MAIRIE", "--e2sfca", "--no-save",
+                 "--output-dir", str(tmp_path)]) == 0
+    assert "capacité inconnue" in capsys.readouterr().out

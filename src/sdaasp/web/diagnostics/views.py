@@ -60,7 +60,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scot_names = dict(Scot.objects.filter(departement=run.departement)
                       .values_list("code", "nom"))
     headline = [{"s": s, "nom": scot_names.get(s.code, s.code) if s.niveau == "scot"
-                 else run.departement.nom}
+                 else run.departement.nom,
+                 "e2sfca_1000": None if s.e2sfca is None else 1000 * s.e2sfca}
                 for s in AccessSummary.objects.filter(
                     run=run, type_code=type_code, niveau__in=["scot", "departement"])
                 .order_by("niveau", "code").reverse()]
