@@ -99,3 +99,19 @@ def test_e2sfca_in_the_diagnostic_conserves_supply(terr, services):
     assert dep.loc["A", "e2sfca"] * pop.sum() == pytest.approx(reached, rel=1e-12)
     assert (a * pop).sum() == pytest.approx(reached, rel=1e-12)
     assert r.parameters["e2sfca"]["name"] == "drees_apl_2015"
+
+
+def test_network_far_from_the_territory_is_reported_not_zero(terr, services, shared_data):
+    from sdaasp.travel.network import NetworkModel
+
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    origins, info = build_origins(terr, "commune")
+    r = run_diagnostic(terr, services, NetworkModel.from_osm(path), origins=origins,
+                       origins_info=info)
+    assert np.isnan(r.nearest.minutes).all()
+    assert any("équipement(s) trop loin du réseau" in w for w in r.warnings)
+    assert any("origine(s) trop loin du réseau" in w for w in r.warnings)
+    dep = r.summaries[r.summaries["niveau"] == "departement"]
+    assert (dep["population_disponible"] == 0).all() and dep["part_plus_20"].isna().all()

@@ -150,10 +150,17 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
         raise SdaaspError("Aucun type de service à calculer : l'inventaire est vide.")
     nearest = nearest_by_type(origins, services, model, types=wanted, progress=progress)
     warnings = []
-    for j, code in enumerate(nearest.types):
-        if np.isnan(nearest.minutes[:, j]).all():
+    counts = services["type_code"].astype(str).value_counts()
+    for code in nearest.types:
+        if counts.get(code, 0) == 0:
             warnings.append(f"Type {code} : aucun équipement dans l'inventaire, indicateur "
                             "non disponible.")
+    snap = getattr(model, "snap", None)
+    if snap is not None and len(services):
+        node = snap(services[["x", "y"]].to_numpy(dtype=float))[0]
+        if (node < 0).any():
+            warnings.append(f"{int((node < 0).sum())} équipement(s) trop loin du réseau : "
+                            "ignorés.")
     placed = ~np.isnan(nearest.minutes).all(axis=1) if nearest.types else np.ones(0, bool)
     if model.kind != "crowfly" and (~placed).any():
         warnings.append(f"{int((~placed).sum())} origine(s) trop loin du réseau : temps non "
