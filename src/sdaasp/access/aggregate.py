@@ -35,7 +35,13 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarra
     out = np.full((n_groups, len(qs)), np.nan)
     if values.size == 0:
         return out
-    order = np.lexsort((values, group))
+    if n_groups < 2**16:
+        # Sort by value, then a stable radix sort on 16-bit group codes: the same order as
+        # np.lexsort((values, group)), several times faster on millions of origins.
+        by_value = np.argsort(values)
+        order = by_value[np.argsort(group[by_value].astype(np.uint16), kind="stable")]
+    else:
+        order = np.lexsort((values, group))
     v, w, g = values[order], weights[order], group[order]
     cum = np.cumsum(w)
     totals = np.bincount(g, weights=w, minlength=n_groups)
