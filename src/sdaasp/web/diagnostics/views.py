@@ -63,8 +63,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                  else run.departement.nom,
                  "e2sfca_1000": None if s.e2sfca is None else 1000 * s.e2sfca}
                 for s in AccessSummary.objects.filter(
-                    run=run, type_code=type_code, niveau__in=["scot", "departement"])
-                .order_by("niveau", "code").reverse()]
+                    run=run, type_code=type_code, niveau__in=["scot", "departement"])]
+    headline.sort(key=lambda h: (h["s"].niveau == "departement", h["nom"]))  # SCoT A→Z, then total
     return render(request, "diagnostics/detail.html", {
         "run": run, "type_code": type_code, "classes": classes, "missing": missing,
         "missing_colour": MISSING_COLOUR, "table": table, "headline": headline,
