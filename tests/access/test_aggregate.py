@@ -58,3 +58,19 @@ def test_hand_worked_case_and_zero_population():
     assert x["part_moins_10"] == pytest.approx(0.2) and x["part_plus_25"] == pytest.approx(0.2)
     y = out.loc["Y"]
     assert y["population"] == 0 and np.isnan(y["part_plus_20"]) and np.isnan(y["p50_min"])
+
+
+def test_weighted_quantiles_with_many_groups_uses_the_general_sort():
+    from sdaasp.access.aggregate import weighted_quantiles
+
+    rng = np.random.default_rng(1)
+    n, ng = 5000, 70_000  # more groups than the 16-bit fast path handles
+    v = rng.gamma(2, 4, n)
+    w = rng.integers(1, 9, n).astype(float)
+    g = rng.integers(0, 40, n) * 1700  # 40 occupied groups spread over 70,000
+    out = weighted_quantiles(v, w, g, ng, [0.5, 0.9])
+    for code in np.unique(g)[:10]:
+        sel = g == code
+        assert out[code, 0] == _wquantile(v[sel], w[sel], 0.5)
+        assert out[code, 1] == _wquantile(v[sel], w[sel], 0.9)
+    assert np.isnan(out[1, 0])

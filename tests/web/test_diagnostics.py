@@ -93,3 +93,58 @@ def test_cli_refuses_iris_in_french(nord_db, capsys):
     assert main(["diagnose", "59", "--origins", "iris", "--no-save"]) == 2
     err = capsys.readouterr().err
     assert "IRIS" in err and "Traceback" not in err
+
+
+def test_hooks_explorer_card_dashboard_and_menu(client, run):
+    from django.urls import reverse
+
+    from sdaasp.web.dashboards.charts import registered_charts
+    from sdaasp.web.explorer.cards import card_sections
+    from sdaasp.web.explorer.layers import available_layers
+    from sdaasp.web.territory.models import Commune, Departement
+
+    result, _saved = run
+    assert reverse("diagnostics:index") == "/diagnostic/"
+    assert 'href="/diagnostic/"' in client.get("/").content.decode()
+    layer = next(la for la in available_layers("59") if la["id"] == "diagnostic")
+    data = json.loads(client.get(layer["url"]).content)
+    assert len(data["features"]) == 647
+    assert any("25 min ou plus" in e["label"] for e in layer["legend"])
+    commune = Commune.objects.get(code="59350")
+    acces = next(s for s in card_sections(commune) if s["key"] == "acces")
+    assert [r.label for r in acces["rows"]] == ["MAIRIE", "VIDE"]
+    assert "non disponible" in acces["rows"][1].value
+    chart = next(c for c in registered_charts() if c.id == "population-seuils-scot")
+    figures = chart.provider(Departement.objects.get(code="59"))
+    assert len(figures.labels) == 7
+    s = result.summaries
+    expected = s[(s["niveau"] == "scot") & (s["type_code"] == "MAIRIE")]["hab_plus_20"].sum()
+    assert sum(figures.values) == pytest.approx(expected)
+
+
+def test_latest_layer_is_empty_without_run(client, nord_db):
+    data = json.loads(client.get("/diagnostic/dernier/59/communes.geojson").content)
+    assert data["features"] == []
+
+
+def test_e2sfca_column_stored_and_shown(client, nord_db, nord):
+    from sdaasp.access.fca import DREES_APL_2015
+
+    origins, info = build_origins(nord, "commune")
+    services = mairie_services(nord)
+    services["capacity"] = 2.0  # synthetic capacities (test only)
+    result = run_diagnostic(nord, services, CrowflyModel(), origins=origins, origins_info=info,
+                            e2sfca=DREES_APL_2015)
+    saved = save_diagnostic(result)
+    dep = AccessSummary.objects.get(run=saved, niveau="departement", type_code="MAIRIE")
+    s = result.summaries
+    want = s[(s["niveau"] == "departement")]["e2sfca"].iloc[0]
+    assert dep.e2sfca == pytest.approx(want) and dep.e2sfca > 0
+    html = client.get(f"/diagnostic/{saved.pk}/").content.decode()
+    assert "E2SFCA (offre pour 1 000 hab.)" in html
+
+
+def test_cli_e2sfca_without_capacity_warns(nord_db, tmp_path, capsys):
+    assert main(["diagnose", "59", "--types", "MAIRIE", "--e2sfca", "--no-save",
+                 "--output-dir", str(tmp_path)]) == 0
+    assert "capacité inconnue" in capsys.readouterr().out

@@ -35,7 +35,13 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarra
     out = np.full((n_groups, len(qs)), np.nan)
     if values.size == 0:
         return out
-    order = np.lexsort((values, group))
+    if n_groups < 2**16:
+        # Sort by value, then a stable radix sort on 16-bit group codes: the same order as
+        # np.lexsort((values, group)), several times faster on millions of origins.
+        by_value = np.argsort(values)
+        order = by_value[np.argsort(group[by_value].astype(np.uint16), kind="stable")]
+    else:
+        order = np.lexsort((values, group))
     v, w, g = values[order], weights[order], group[order]
     cum = np.cumsum(w)
     totals = np.bincount(g, weights=w, minlength=n_groups)
@@ -62,9 +68,21 @@ def summarise(minutes: np.ndarray, population: np.ndarray, group_codes: Sequence
     ``p<q>_min`` (``p50_min`` is the median), ``hab_plus_<T>``/``part_plus_<T>`` (strictly
     more than T minutes) and ``part_<classe>`` for the Observatoire classes.
     """
-    t = np.asarray(minutes, dtype=np.float64)
-    pop = np.nan_to_num(np.asarray(population, dtype=np.float64))
-    codes, uniques = pd.factorize(pd.Series(list(group_codes), dtype=object), sort=True)
+    codes, uniques = _factorize(group_codes)
+    return _summarise_coded(np.asarray(minutes, dtype=np.float64),
+                            np.nan_to_num(np.asarray(population, dtype=np.float64)),
+                            codes, uniques, thresholds=thresholds, percentiles=percentiles)
+
+
+def _factorize(group_codes: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    arr = np.asarray(group_codes)
+    if arr.dtype.kind in "iu":  # integer codes: no object conversion of millions of values
+        return pd.factorize(arr, sort=True)
+    return pd.factorize(pd.Series(np.asarray(group_codes, dtype=object)), sort=True)
+
+
+def _summarise_coded(t: np.ndarray, pop: np.ndarray, codes: np.ndarray, uniques: np.ndarray, *,
+                     thresholds: Sequence[float], percentiles: Sequence[float]) -> pd.DataFrame:
     ng = len(uniques)
     valid = codes >= 0
     t, pop, g = t[valid], pop[valid], codes[valid]
@@ -107,8 +125,11 @@ def summarise_by_type(minutes: np.ndarray, types: Sequence[str], population: np.
     """:func:`summarise` for each column of ``minutes`` (n_origins × n_types), stacked with
     ``niveau`` and ``type_code`` columns."""
     frames = []
+    codes, uniques = _factorize(group_codes)
+    pop = np.nan_to_num(np.asarray(population, dtype=np.float64))
     for j, code in enumerate(types):
-        f = summarise(minutes[:, j], population, group_codes, thresholds=thresholds)
+        f = _summarise_coded(np.asarray(minutes[:, j], dtype=np.float64), pop, codes, uniques,
+                             thresholds=thresholds, percentiles=PERCENTILES)
         f.insert(0, "type_code", code)
         f.insert(0, "niveau", level)
         frames.append(f)

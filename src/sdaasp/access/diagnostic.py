@@ -19,7 +19,15 @@ import shapely
 
 from sdaasp import __version__
 from sdaasp.access.aggregate import THRESHOLDS, summarise_by_type
-from sdaasp.access.indicators import NearestByType, Progress, basket_minutes, nearest_by_type
+from sdaasp.access.fca import StepDecay, enhanced_two_stage_fca
+from sdaasp.access.indicators import (
+    NearestByType,
+    Progress,
+    basket_minutes,
+    catchment,
+    nearest_by_type,
+    split_by_type,
+)
 from sdaasp.access.origins import commune_origins, grid_from_communes, read_filosofi_grid
 from sdaasp.errors import SdaaspError
 from sdaasp.territory.build import Territory
@@ -31,11 +39,11 @@ BASKET_CODE = "PANIER"
 
 
 def frame_hash(df: pd.DataFrame) -> str:
-    """SHA-256 of a table's content (row order and dtypes independent of memory layout)."""
-    h = hashlib.sha256()
+    """SHA-256 of a table's content, independent of row and column order."""
     cols = sorted(df.columns)
-    data = df[cols].sort_values(cols[: min(3, len(cols))], kind="stable")
-    h.update(data.to_csv(index=False).encode("utf-8"))
+    rows = pd.util.hash_pandas_object(df[cols].astype(str), index=False).to_numpy()
+    h = hashlib.sha256(",".join(cols).encode("utf-8"))
+    h.update(np.sort(rows).tobytes())
     return h.hexdigest()
 
 
@@ -78,6 +86,25 @@ class DiagnosticResult:
             drop=True)
 
 
+def _e2sfca_scores(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel,
+                   types: Sequence[str], decay: StepDecay, warnings: list[str]
+                   ) -> dict[str, np.ndarray]:
+    """E2SFCA score per origin for the types whose services all have a known capacity."""
+    out: dict[str, np.ndarray] = {}
+    pop = origins["population"].to_numpy(dtype=float)
+    for code, sv in split_by_type(services, [t for t in types if t != BASKET_CODE]).items():
+        cap = pd.to_numeric(sv["capacity"], errors="coerce").to_numpy(dtype=float)
+        if len(sv) == 0:
+            continue
+        if np.isnan(cap).any():
+            warnings.append(f"Type {code} : capacité inconnue pour {int(np.isnan(cap).sum())} "
+                            "équipement(s), E2SFCA non calculé.")
+            continue
+        pairs = catchment(origins, sv, model, max_minutes=decay.max_minutes)
+        out[code] = enhanced_two_stage_fca(pairs, pop, cap, decay=decay)
+    return out
+
+
 def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | None = None,
                   cell_m: float = 200.0) -> tuple[pd.DataFrame, dict[str, object]]:
     """Origins of the given kind and a description of where they come from."""
@@ -107,8 +134,15 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
                    origins: pd.DataFrame, origins_info: dict[str, object],
                    types: Sequence[str] | None = None, basket: Sequence[str] | None = None,
                    thresholds: Sequence[float] = THRESHOLDS,
+                   e2sfca: StepDecay | None = None,
                    progress: Progress | None = None) -> DiagnosticResult:
-    """Nearest service of each type for every origin, summarised at every level."""
+    """Nearest service of each type for every origin, summarised at every level.
+
+    With ``e2sfca`` (a decay, e.g. :data:`~sdaasp.access.fca.DREES_APL_2015`), the E2SFCA
+    score of each origin is also computed for every type whose services all have a capacity,
+    and summarised as its population-weighted mean (column ``e2sfca``, supply per inhabitant;
+    ``nan`` for the other types).
+    """
     wanted = list(types) if types else sorted(services["type_code"].astype(str).unique())
     if basket:
         wanted += [t for t in basket if t not in wanted]
@@ -116,10 +150,17 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
         raise SdaaspError("Aucun type de service à calculer : l'inventaire est vide.")
     nearest = nearest_by_type(origins, services, model, types=wanted, progress=progress)
     warnings = []
-    for j, code in enumerate(nearest.types):
-        if np.isnan(nearest.minutes[:, j]).all():
+    counts = services["type_code"].astype(str).value_counts()
+    for code in nearest.types:
+        if counts.get(code, 0) == 0:
             warnings.append(f"Type {code} : aucun équipement dans l'inventaire, indicateur "
                             "non disponible.")
+    snap = getattr(model, "snap", None)
+    if snap is not None and len(services):
+        node = snap(services[["x", "y"]].to_numpy(dtype=float))[0]
+        if (node < 0).any():
+            warnings.append(f"{int((node < 0).sum())} équipement(s) trop loin du réseau : "
+                            "ignorés.")
     placed = ~np.isnan(nearest.minutes).all(axis=1) if nearest.types else np.ones(0, bool)
     if model.kind != "crowfly" and (~placed).any():
         warnings.append(f"{int((~placed).sum())} origine(s) trop loin du réseau : temps non "
@@ -130,7 +171,8 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
             [*nearest.types, BASKET_CODE],
             np.column_stack([nearest.minutes, b]),
             np.column_stack([nearest.distance_m, np.full(b.shape, np.nan)]),
-            np.column_stack([nearest.point_id, np.full(b.shape, None, dtype=object)]),
+            np.column_stack([nearest.service, np.full(b.shape, -1, dtype=np.int32)]),
+            [*nearest.ids, np.array([], dtype=object)],
         )
     pop = origins["population"].to_numpy(dtype=float)
     group_cols = {"commune": origins["commune_code"], "epci": origins["epci_code"],
@@ -140,6 +182,16 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
         [summarise_by_type(nearest.minutes, nearest.types, pop, codes.astype(object).to_numpy(),
                            level=lvl, thresholds=thresholds)
          for lvl, codes in group_cols.items()], ignore_index=True)
+    summaries["e2sfca"] = np.nan
+    if e2sfca is not None:
+        scores = _e2sfca_scores(origins, services, model, nearest.types, e2sfca, warnings)
+        for code, score in scores.items():
+            for lvl, codes in group_cols.items():
+                g = pd.DataFrame({"code": codes.astype(object).to_numpy(), "w": pop * score,
+                                  "p": pop}).groupby("code")[["w", "p"]].sum()
+                mean = (g["w"] / g["p"].where(g["p"] > 0)).rename("m")
+                sel = (summaries["niveau"] == lvl) & (summaries["type_code"] == code)
+                summaries.loc[sel, "e2sfca"] = summaries.loc[sel, "code"].map(mean).to_numpy()
     service_sources = sorted(services["source"].dropna().astype(str).unique()) \
         if "source" in services else []
     inputs = {
@@ -154,6 +206,8 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
     if travel.get("source") and Path(str(travel["source"])).is_file():
         travel["sha256"] = file_hash(str(travel["source"]))
     parameters = {"types": wanted, "basket": list(basket or []),
+                  "e2sfca": None if e2sfca is None else {"name": e2sfca.name,
+                                                         "bands": [list(b) for b in e2sfca.bands]},
                   "thresholds": list(thresholds), "code_version": __version__}
     return DiagnosticResult(territory.code, origins, nearest, summaries, parameters, inputs,
                             travel, warnings)

@@ -26,13 +26,23 @@ class NearestByType:
     """Nearest service of each type for every origin (arrays of shape (n_origins, n_types)).
 
     ``minutes``/``distance_m``: ``nan`` when the type has no service or the origin could not be
-    placed, ``inf`` when no service is reachable. ``point_id``: object array, ``None`` if none.
+    placed, ``inf`` when no service is reachable. ``service``: index (int32) into ``ids[j]``,
+    the point ids of type ``j``; -1 when none. :attr:`point_id` gives the ids themselves.
     """
 
     types: list[str]
     minutes: np.ndarray
     distance_m: np.ndarray
-    point_id: np.ndarray
+    service: np.ndarray
+    ids: list[np.ndarray]
+
+    @property
+    def point_id(self) -> np.ndarray:
+        """Object array (n_origins, n_types) of point ids, ``None`` where there is none."""
+        out = np.empty(self.service.shape, dtype=object)
+        for j, ids in enumerate(self.ids):
+            out[:, j] = np.append(np.asarray(ids, dtype=object), None)[self.service[:, j]]
+        return out
 
     def to_frame(self, origin_ids: Sequence[str]) -> pd.DataFrame:
         """Long table: ``origin_id``, ``type_code``, ``minutes``, ``distance_m``, ``point_id``."""
@@ -85,18 +95,19 @@ def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: Travel
     n, t = oxy.shape[0], len(groups)
     minutes = np.empty((n, t), dtype=dtype)
     dist = np.empty((n, t), dtype=dtype)
-    pid = np.empty((n, t), dtype=object)
+    svc = np.empty((n, t), dtype=np.int32)
+    ids: list[np.ndarray] = []
     for j, (code, sv) in enumerate(groups.items()):
         kw = {"dtype": dtype} if model.kind == "crowfly" else {}
         r = model.nearest(oxy, sv[["x", "y"]].to_numpy(dtype=np.float64), k=1,
                           origin_context=ctx, **kw)
         minutes[:, j] = r.minutes[:, 0]
         dist[:, j] = r.distance_m[:, 0]
-        ids = np.append(sv["point_id"].astype(object).to_numpy(), None)
-        pid[:, j] = ids[r.service[:, 0]]  # index -1 picks the trailing None
+        svc[:, j] = r.service[:, 0]
+        ids.append(sv["point_id"].to_numpy())
         if progress:
             progress(j + 1, t, code)
-    return NearestByType(list(groups), minutes, dist, pid)
+    return NearestByType(list(groups), minutes, dist, svc, ids)
 
 
 def k_nearest(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel, *, k: int,

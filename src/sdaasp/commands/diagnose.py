@@ -45,6 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="types de services à calculer (par défaut : tous ceux de l'inventaire)")
     which.add_argument("--basket", nargs="+", metavar="TYPE",
                        help="panier de types : temps pour atteindre chacun d'eux (type PANIER)")
+    p.add_argument("--e2sfca", metavar="PONDERATION", nargs="?", const="drees_apl_2015",
+                   choices=("luo_qi_2009", "drees_apl_2012", "drees_apl_2015"),
+                   help="calculer aussi l'accessibilité potentielle E2SFCA des types dont la "
+                        "capacité est connue (pondération : drees_apl_2015 par défaut, "
+                        "drees_apl_2012 ou luo_qi_2009 ; voir docs/methods.md)")
     p.add_argument("--output-dir", type=Path, metavar="DOSSIER",
                    help="dossier des exports GeoPackage et CSV (par défaut : "
                         "SDAASP_DATA_DIR/diagnostics/<numéro>)")
@@ -78,6 +83,7 @@ def print_headline(result, scot_names: dict[str, str], dep_name: str) -> None:
 def _diagnose(args: argparse.Namespace) -> int:
     from sdaasp.access.diagnostic import build_origins, run_diagnostic
     from sdaasp.access.export import export_csv, export_gpkg
+    from sdaasp.access.fca import DECAY_PRESETS
     from sdaasp.commands import _django
     from sdaasp.commands._progress import ProgressBar
     from sdaasp.territory import build_territory
@@ -106,6 +112,7 @@ def _diagnose(args: argparse.Namespace) -> int:
           f"{_n(len(services))} équipements, modèle {model.kind}")
     result = run_diagnostic(territory, services, model, origins=origins, origins_info=info,
                             types=args.types, basket=args.basket,
+                            e2sfca=DECAY_PRESETS[args.e2sfca] if args.e2sfca else None,
                             progress=ProgressBar("Temps d'accès par type"))
     for w in result.warnings:
         print(f"Attention : {w}")

@@ -65,6 +65,8 @@ class AccessSummary(models.Model):
     part_15_20 = models.FloatField("part de 15 à 20 min", null=True)
     part_20_25 = models.FloatField("part de 20 à 25 min", null=True)
     part_plus_25 = models.FloatField("part à 25 min ou plus", null=True)
+    e2sfca = models.FloatField("accessibilité potentielle E2SFCA (offre par habitant, moyenne "
+                               "pondérée)", null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "niveau", "code", "type_code"],
@@ -82,5 +84,5 @@ SUMMARY_FIELDS = [
     "population", "population_disponible", "population_non_disponible", "population_sans_acces",
     "moyenne_min", "p10_min", "p50_min", "p90_min", "hab_plus_10", "hab_plus_20", "hab_plus_30",
     "part_plus_10", "part_plus_20", "part_plus_30", "part_moins_10", "part_10_15", "part_15_20",
-    "part_20_25", "part_plus_25",
+    "part_20_25", "part_plus_25", "e2sfca",
 ]

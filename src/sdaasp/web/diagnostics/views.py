@@ -60,10 +60,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scot_names = dict(Scot.objects.filter(departement=run.departement)
                       .values_list("code", "nom"))
     headline = [{"s": s, "nom": scot_names.get(s.code, s.code) if s.niveau == "scot"
-                 else run.departement.nom}
+                 else run.departement.nom,
+                 "e2sfca_1000": None if s.e2sfca is None else 1000 * s.e2sfca}
                 for s in AccessSummary.objects.filter(
-                    run=run, type_code=type_code, niveau__in=["scot", "departement"])
-                .order_by("niveau", "code").reverse()]
+                    run=run, type_code=type_code, niveau__in=["scot", "departement"])]
+    headline.sort(key=lambda h: (h["s"].niveau == "departement", h["nom"]))  # SCoT A→Z, then total
     return render(request, "diagnostics/detail.html", {
         "run": run, "type_code": type_code, "classes": classes, "missing": missing,
         "missing_colour": MISSING_COLOUR, "table": table, "headline": headline,
@@ -75,7 +76,20 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_geojson(request: HttpRequest, pk: int) -> HttpResponse:
     """Communes of the run with the mean time to the selected type and its class."""
-    run = get_object_or_404(DiagnosticRun, pk=pk)
+    return _communes_geojson(request, get_object_or_404(DiagnosticRun, pk=pk))
+
+
+@require_GET
+def latest_geojson(request: HttpRequest, code: str) -> HttpResponse:
+    """The same for the latest run of a département (map explorer layer); empty if none."""
+    run = DiagnosticRun.objects.filter(departement_id=code).first()
+    if run is None:
+        return HttpResponse('{"type":"FeatureCollection","features":[]}',
+                            content_type="application/geo+json")
+    return _communes_geojson(request, run)
+
+
+def _communes_geojson(request: HttpRequest, run: DiagnosticRun) -> HttpResponse:
     type_code = _selected_type(request, run)
     values = {s.code: s for s in AccessSummary.objects.filter(
         run=run, niveau="commune", type_code=type_code)}

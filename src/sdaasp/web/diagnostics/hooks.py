@@ -1,0 +1,80 @@
+"""Hooks of the diagnostics app into the map explorer (choropleth of the latest run, commune
+card section "acces") and the dashboards (population beyond thresholds by SCoT)."""
+
+from __future__ import annotations
+
+from sdaasp.access.aggregate import OBSERVATOIRE_CLASSES
+from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
+from sdaasp.web.diagnostics.views import CLASS_COLOURS, MISSING_COLOUR
+
+
+def latest_run(code: str) -> DiagnosticRun | None:
+    return DiagnosticRun.objects.filter(departement_id=code).first()
+
+
+def _fmt_minutes(v: float | None) -> str:
+    return "non disponible" if v is None else f"{v:.0f} min".replace(".", ",")
+
+
+def access_rows(commune: object):
+    """Mean and median time to each type of the latest run, for the commune card."""
+    from sdaasp.web.explorer.cards import CardRow
+
+    run = latest_run(commune.departement_id)  # type: ignore[attr-defined]
+    if run is None:
+        return None
+    rows = AccessSummary.objects.filter(run=run, niveau="commune",
+                                        code=commune.code)  # type: ignore[attr-defined]
+    return [CardRow(s.type_code, f"moyenne {_fmt_minutes(s.moyenne_min)}, médiane "
+                                 f"{_fmt_minutes(s.p50_min)}",
+                    url=f"/diagnostic/{run.pk}/?type={s.type_code}")
+            for s in rows.order_by("type_code")] or None
+
+
+def beyond_20_by_scot(departement: object):
+    """Inhabitants beyond 20 minutes of the first type of the latest run, by SCoT."""
+    from sdaasp.web.dashboards.charts import ChartData
+    from sdaasp.web.territory.models import Scot
+
+    run = latest_run(departement.code)  # type: ignore[attr-defined]
+    if run is None or not run.types:
+        return None
+    names = dict(Scot.objects.filter(departement=run.departement).values_list("code", "nom"))
+    rows = list(AccessSummary.objects.filter(run=run, niveau="scot", type_code=run.types[0])
+                .order_by("code"))
+    if not rows:
+        return None
+    return ChartData(labels=[names.get(r.code, r.code) for r in rows],
+                     values=[r.hab_plus_20 for r in rows], unit="hab.",
+                     source=f"diagnostic n° {run.pk}, type {run.types[0]}, modèle "
+                            f"{run.travel_kind}",
+                     value_label=f"Habitants à plus de 20 min ({run.types[0]})",
+                     category_label="Territoire SCoT")
+
+
+def register() -> None:
+    try:
+        from sdaasp.web.explorer.cards import register_card_provider
+        from sdaasp.web.explorer.layers import LegendEntry, MapLayer, register_layer
+    except ImportError:  # the explorer app is not installed
+        pass
+    else:
+        legend = tuple(LegendEntry(f"Temps moyen : {lab}", CLASS_COLOURS[i])
+                       for i, (*_, lab) in enumerate(OBSERVATOIRE_CLASSES))
+        register_layer(MapLayer(
+            "diagnostic", "Temps d'accès (dernier diagnostic)", "diagnostics:latest_geojson",
+            order=30, legend=(*legend, LegendEntry("non disponible", MISSING_COLOUR)),
+            columns=(("code", "Code"), ("nom", "Commune"), ("moyenne_min", "Temps moyen (min)"),
+                     ("classe", "Classe")),
+            source="sdaasp, dernier diagnostic d'accessibilité (premier type calculé)",
+            fill_opacity=0.8))
+        register_card_provider("acces", access_rows)
+    try:
+        from sdaasp.web.dashboards.charts import Chart, register_chart
+    except ImportError:
+        return
+    register_chart(Chart("population-seuils-scot",
+                         "Population au-delà des seuils de temps d'accès, par territoire SCoT",
+                         beyond_20_by_scot, order=40,
+                         unavailable="Non disponible : aucun diagnostic d'accessibilité n'a "
+                                     "encore été calculé (lancez sdaasp diagnose)."))
