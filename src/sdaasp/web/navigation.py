@@ -1,7 +1,7 @@
 """The platform's main menu, built from a small registry of (French label, URL name).
 
 Each domain app only has to provide the URL name listed here (``offer:default``,
-``diagnostics:list``…): entries whose URL name does not resolve yet are skipped silently, so
+``diagnostics:index``…): entries whose URL name does not resolve yet are skipped silently, so
 the menu grows as apps are merged, without touching the layout.
 """
 
@@ -34,7 +34,7 @@ MAIN_MENU: tuple[NavItem, ...] = (
     NavItem("Territoire", "territory:default", ("territory",)),
     NavItem("Carte", "explorer:index"),
     NavItem("Offre de services", "offer:default"),
-    NavItem("Diagnostic", "diagnostics:list"),
+    NavItem("Diagnostic", "diagnostics:index"),
     NavItem("Zones prioritaires", "zones:index"),
     NavItem("Schéma", "scheme:default"),
     NavItem("Suivi annuel", "scheme:reporting_default"),
