@@ -1,5 +1,6 @@
 """Hooks of the diagnostics app into the map explorer (choropleth of the latest run, commune
-card section "acces") and the dashboards (population beyond thresholds by SCoT)."""
+card section "acces"). The dashboards read the latest run themselves
+(``sdaasp.web.dashboards.builtin.population_beyond_thresholds``)."""
 
 from __future__ import annotations
 
@@ -31,27 +32,6 @@ def access_rows(commune: object):
             for s in rows.order_by("type_code")] or None
 
 
-def beyond_20_by_scot(departement: object):
-    """Inhabitants beyond 20 minutes of the first type of the latest run, by SCoT."""
-    from sdaasp.web.dashboards.charts import ChartData
-    from sdaasp.web.territory.models import Scot
-
-    run = latest_run(departement.code)  # type: ignore[attr-defined]
-    if run is None or not run.types:
-        return None
-    names = dict(Scot.objects.filter(departement=run.departement).values_list("code", "nom"))
-    rows = list(AccessSummary.objects.filter(run=run, niveau="scot", type_code=run.types[0])
-                .order_by("code"))
-    if not rows:
-        return None
-    return ChartData(labels=[names.get(r.code, r.code) for r in rows],
-                     values=[r.hab_plus_20 for r in rows], unit="hab.",
-                     source=f"diagnostic n° {run.pk}, type {run.types[0]}, modèle "
-                            f"{run.travel_kind}",
-                     value_label=f"Habitants à plus de 20 min ({run.types[0]})",
-                     category_label="Territoire SCoT")
-
-
 def register() -> None:
     try:
         from sdaasp.web.explorer.cards import register_card_provider
@@ -69,12 +49,3 @@ def register() -> None:
             source="sdaasp, dernier diagnostic d'accessibilité (premier type calculé)",
             fill_opacity=0.8))
         register_card_provider("acces", access_rows)
-    try:
-        from sdaasp.web.dashboards.charts import Chart, register_chart
-    except ImportError:
-        return
-    register_chart(Chart("population-seuils-scot",
-                         "Population au-delà des seuils de temps d'accès, par territoire SCoT",
-                         beyond_20_by_scot, order=40,
-                         unavailable="Non disponible : aucun diagnostic d'accessibilité n'a "
-                                     "encore été calculé (lancez sdaasp diagnose)."))
