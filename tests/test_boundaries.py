@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "sdaasp"
-CORE = ["territory", "offer", "travel", "access", "needs", "planning", "errors.py", "testing"]
+CORE = ["territory", "offer", "travel", "access", "needs", "planning", "errors.py", "_files.py",
+        "testing"]
 FORBIDDEN = ("django", "sdaasp.web", "sdaasp.scheme", "sdaasp.commands", "sdaasp.cli")
 
 

@@ -8,16 +8,14 @@ Files are written under a temporary name then renamed: a failed export leaves no
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sdaasp._files import atomic_write
 from sdaasp.access.diagnostic import DiagnosticResult
-from sdaasp.errors import SdaaspError
 from sdaasp.territory.build import Territory
 
 LEVEL_LAYERS = {"commune": "communes", "epci": "epci", "scot": "scot"}
@@ -40,24 +38,6 @@ def level_layer(result: DiagnosticResult, territory: Territory, level: str) -> g
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=zones.crs)
 
 
-def _atomic(output: Path, write) -> Path:
-    if not output.parent.exists():
-        raise SdaaspError(f"Le dossier de destination n'existe pas : {output.parent}")
-    fd, tmp_name = tempfile.mkstemp(prefix=".sdaasp-", suffix=output.suffix, dir=output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()
-        write(tmp)
-        tmp.replace(output)
-    except OSError as exc:
-        raise SdaaspError(f"Impossible d'écrire {output} : {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return output
-
-
 def export_gpkg(result: DiagnosticResult, territory: Territory, output: str | Path) -> Path:
     crs = territory.communes.crs
 
@@ -68,7 +48,7 @@ def export_gpkg(result: DiagnosticResult, territory: Territory, output: str | Pa
             if len(layer):
                 layer.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
 
-    return _atomic(Path(output), write)
+    return atomic_write(Path(output), write)
 
 
 def export_csv(result: DiagnosticResult, output: str | Path) -> Path:
@@ -77,4 +57,4 @@ def export_csv(result: DiagnosticResult, output: str | Path) -> Path:
     def write(tmp: Path) -> None:
         table.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
 
-    return _atomic(Path(output), write)
+    return atomic_write(Path(output), write)

@@ -5,13 +5,12 @@ Files are written to a temporary name then renamed, so a failed export leaves no
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from sdaasp._files import atomic_write
 from sdaasp.errors import SdaaspError
 from sdaasp.territory.build import Territory
 from sdaasp.territory.crs import WGS84
@@ -54,15 +53,9 @@ def export_territory(
         raise SdaaspError(f"Format inconnu : « {fmt} » (choisir parmi {choices}).")
     if level not in LEVELS:
         raise SdaaspError(f"Niveau inconnu : « {level} » (choisir parmi {', '.join(LEVELS)}).")
-    output = Path(output)
-    if not output.parent.exists():
-        raise SdaaspError(f"Le dossier de destination n'existe pas : {output.parent}")
     layers = territory_layers(territory)
-    fd, tmp_name = tempfile.mkstemp(prefix=".sdaasp-", suffix=f".{fmt}", dir=output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()
+
+    def write(tmp: Path) -> None:
         if fmt == "gpkg":
             for name, gdf in layers.items():
                 gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
@@ -72,13 +65,8 @@ def export_territory(
             _csv_table(layers[level]).to_csv(
                 tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig"
             )
-        tmp.replace(output)
-    except OSError as exc:
-        raise SdaaspError(f"Impossible d'écrire {output} : {exc.strerror or exc}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return output
+
+    return atomic_write(Path(output), write)
 
 
 def _csv_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
