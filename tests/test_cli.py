@@ -80,3 +80,33 @@ def _env(tmp_path):
     env["SDAASP_DATA_DIR"] = str(tmp_path)
     env.pop("DATABASE_URL", None)
     return env
+
+
+def test_serve_answers_in_french(tmp_path):
+    """`sdaasp serve` (used by `make demo`) starts the platform and serves pages and assets."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "sdaasp.cli", "serve", "--port", str(port)],
+                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        body = ""
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as res:
+                    body = res.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert '<html lang="fr">' in body and "Aucun territoire chargé" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/leaflet/leaflet.js") as res:
+            assert res.status == 200
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert "Plateforme disponible sur" in out and "Traceback" not in err

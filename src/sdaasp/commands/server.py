@@ -8,11 +8,14 @@ import argparse
 def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser(
         "serve", help="lancer la plateforme web",
-        description="Lance la plateforme web (serveur de démonstration) après avoir mis à "
-                    "jour la base.",
+        description="Lance la plateforme web (serveur WSGI waitress, fichiers statiques "
+                    "servis par la plateforme) après avoir mis à jour la base. En production, "
+                    "placez-le derrière un serveur HTTPS (nginx, Apache).",
     )
     s.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (défaut : 127.0.0.1)")
-    s.add_argument("--port", default="8000", help="port d'écoute (défaut : 8000)")
+    s.add_argument("--port", default=8000, type=int, help="port d'écoute (défaut : 8000)")
+    s.add_argument("--threads", default=4, type=int,
+                   help="nombre de requêtes traitées en parallèle (défaut : 4)")
     s.set_defaults(handler=_serve)
 
     m = sub.add_parser(
@@ -28,10 +31,16 @@ def _serve(args: argparse.Namespace) -> int:
     from sdaasp.commands import _django
 
     _django.setup()
-    from django.core.management import call_command
+    import logging
 
-    print(f"Plateforme disponible sur http://{args.host}:{args.port}/ (Ctrl+C pour arrêter)")
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # its notices are English
+    print(f"Plateforme disponible sur http://{args.host}:{args.port}/ (Ctrl+C pour arrêter)",
+          flush=True)
+    serve(get_wsgi_application(), host=args.host, port=args.port, threads=args.threads,
+          ident="sdaasp")
     return 0
 
 
