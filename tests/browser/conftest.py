@@ -28,6 +28,8 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 def browser():
     """One headless chromium for the browser tests of this package."""
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):  # CI installs chromium: a missing browser is a failure there
+            pytest.fail(f"navigateur absent en CI : {CHROMIUM}")
         pytest.skip(f"navigateur absent : {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="Playwright absent (pip install -e '.[test]')")
