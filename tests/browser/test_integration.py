@@ -58,6 +58,18 @@ def test_explorer_service_type_filter_reloads_map_and_table(page, site):
     assert not page.js_errors
 
 
+def test_offer_map_table_and_axe(page, site, axe_source):
+    from sdaasp.web.offer.services import import_services
+
+    import_services(FIX / "offer" / "france_services.geojson", source="france-services",
+                    departement="59")
+    page.goto(site + "/offre/59/carte/?type=FS_FIXE&type=MAIRIE")
+    table = page.get_by_role("table", name=re.compile("Points de service affichés"))
+    assert table.locator("tbody tr").count() == 1 + 647
+    violations = axe_violations(page, axe_source)
+    assert not violations, [(v["id"], v["impact"], v["help"]) for v in violations]
+
+
 @pytest.fixture
 def diagnostic(site, nord):
     """One crow-fly run on commune origins: town halls, and an "EXEMPLE" type (synthetic:
@@ -123,3 +135,17 @@ def test_diagnostic_run_page_switch_type_legend_table_axe(page, diagnostic, axe_
     violations = axe_violations(page, axe_source)
     assert not violations, [(v["id"], v["impact"], v["help"]) for v in violations]
     assert not page.js_errors
+
+
+def test_zones_page_tables_and_axe(page, site, nord, axe_source):
+    from sdaasp.web.zones.runs import compute_zones
+    from sdaasp.web.zones.services import import_needs_file
+
+    import_needs_file(FIX / "needs" / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
+    compute_zones("59", territory=nord)
+    page.goto(site + "/zones/")
+    page.wait_for_selector("#carte.leaflet-container")
+    qpv = page.get_by_role("table", name=re.compile("QPV du département"))
+    assert qpv.locator("tbody tr").count() == 2
+    violations = axe_violations(page, axe_source)
+    assert not violations, [(v["id"], v["impact"], v["help"]) for v in violations]
