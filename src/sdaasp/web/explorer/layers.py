@@ -27,6 +27,8 @@ class LegendEntry:
 
 
 LegendSource = Sequence[LegendEntry] | Callable[[str], Sequence[LegendEntry]]
+#: (value, French label) pairs of a layer's filter, a function of the département code.
+ChoicesSource = Callable[[str], Sequence[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class MapLayer:
     ``columns`` are (property, French label) pairs for the table beside the map.
     ``query`` is appended to the URL (``"typequ=A206"``: one layer per service type from one
     endpoint); ``fill_opacity`` suits choropleths (e.g. 0.8) as well as outlines (0).
+    ``choices`` (with ``choice_param`` and ``choice_label``) adds a labelled ``<select>``
+    under the layer's checkbox: the explorer reloads the layer (map and table) with
+    ``?choice_param=value`` (e.g. the service points of one type).
     """
 
     id: str
@@ -52,6 +57,9 @@ class MapLayer:
     query: str = ""
     fill_opacity: float = 0.35
     extra: dict[str, str] = field(default_factory=dict)
+    choices: ChoicesSource | None = None
+    choice_param: str = ""
+    choice_label: str = ""
 
     def url(self, code: str) -> str | None:
         for kwargs in ({"code": code}, {}):
@@ -94,6 +102,8 @@ def available_layers(code: str) -> list[dict[str, object]]:
             "columns": [list(c) for c in layer.columns],
             "legend": [{"label": e.label, "colour": e.colour, "shape": e.shape}
                        for e in layer.legend_for(code)],
+            "choices": [list(c) for c in layer.choices(code)] if layer.choices else [],
+            "choice_param": layer.choice_param, "choice_label": layer.choice_label,
         })
     return out
 
@@ -107,6 +117,26 @@ def _scot_legend(code: str) -> list[LegendEntry]:
         return []
     colours = scot_colours(dep)
     return [LegendEntry(f"SCoT {s.nom}", colours[s.code]) for s in dep.scots.order_by("nom")]
+
+
+def _offer_type_choices(code: str) -> list[tuple[str, str]]:
+    """The service types with at least one active point in the département (and town halls),
+    with their counts, for the service-points layer's filter."""
+    from django.db.models import Count
+
+    from sdaasp.web.offer.models import ServicePoint, ServiceType
+    from sdaasp.web.territory.models import Mairie
+
+    present = dict(ServicePoint.objects.filter(departement_id=code, active=True)
+                   .values_list("type").annotate(n=Count("id")).order_by())
+    labels = dict(ServiceType.objects.filter(code__in=list(present))
+                  .values_list("code", "libelle"))
+    out = [(t, f"{labels.get(t, t)} ({present[t]})")
+           for t in sorted(present, key=lambda t: (labels.get(t, t), t))]
+    n_mairies = Mairie.objects.filter(commune__departement_id=code).count()
+    if n_mairies:
+        out.append(("MAIRIE", f"Mairie ({n_mairies})"))
+    return out
 
 
 def register_builtin_layers() -> None:
@@ -134,4 +164,6 @@ def register_builtin_layers() -> None:
         colour="#6a3d9a", legend=(LegendEntry("Point de service", "#6a3d9a", "point"),),
         columns=(("nom", "Nom"), ("type_libelle", "Type"), ("adresse", "Adresse"),
                  ("commune", "Commune"), ("horaires", "Horaires")),
-        source="inventaire de l'offre de services (sources indiquées par point)"))
+        source="inventaire de l'offre de services (sources indiquées par point)",
+        choices=_offer_type_choices, choice_param="type",
+        choice_label="Type de service affiché"))

@@ -24,8 +24,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("explorer:map", code=dep.code)
 
 
-def _card_context(commune: Commune) -> dict[str, object]:
-    return {"commune": commune, "sections": card_sections(commune)}
+def _card_context(commune: Commune, user: object = None) -> dict[str, object]:
+    return {"commune": commune, "sections": card_sections(commune, user)}
 
 
 def _commune(code: str, dep: Departement | None = None) -> Commune:
@@ -61,7 +61,7 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
     dep = get_object_or_404(Departement, code=code)
     layers = available_layers(dep.code)
     selected = request.GET.get("commune")
-    card = _card_context(_commune(selected, dep)) if selected else None
+    card = _card_context(_commune(selected, dep), request.user) if selected else None
     return render(request, "explorer/map.html", {
         "dep": dep,
         "layers": layers,
@@ -78,4 +78,5 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def commune_card(request: HttpRequest, code: str) -> HttpResponse:
     """The card of one commune as an HTML fragment (inserted by explorer.js)."""
-    return render(request, "explorer/_commune_card.html", _card_context(_commune(code)))
+    return render(request, "explorer/_commune_card.html",
+                  _card_context(_commune(code), request.user))

