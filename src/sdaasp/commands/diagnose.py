@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="modèle de déplacement : crowfly (vol d'oiseau × détour, par défaut), "
                         "network:FICHIER.osm.pbf (réseau OpenStreetMap) ou osrm:URL (serveur OSRM)")
     p.add_argument("--origins", default="commune", choices=("commune", "iris", "grid"),
-                   help="points d'origine : commune (par défaut), iris, ou grid (carreaux)")
+                   help="points d'origine : commune (par défaut), iris (contours d'IRIS importés "
+                        "par « sdaasp needs import », commune ailleurs), ou grid (carreaux)")
     p.add_argument("--grid", metavar="FICHIER", type=Path,
                    help="carreaux INSEE 200 m (Filosofi, CSV ou GeoPackage, colonnes "
                         "Idcar_200m et Ind) ; sans ce fichier, --origins grid construit une "
@@ -105,11 +106,20 @@ def _diagnose(args: argparse.Namespace) -> int:
     wanted = args.types or args.basket
     services = service_points(territory.code, wanted)
     model = model_from_spec(args.travel, crs=int(territory.departement["crs"]))
+    iris_sources = None
+    if args.origins == "iris":
+        from sdaasp.web.zones.services import load_sources
+        iris_sources = load_sources(territory.code)[0]
     origins, info = build_origins(territory, args.origins, grid_file=args.grid,
-                                  cell_m=args.cell_size)
+                                  cell_m=args.cell_size, iris_sources=iris_sources)
     print(f"Diagnostic {territory.departement['nom']} ({territory.code}) : "
           f"{_n(len(origins))} points d'origine ({args.origins}), "
           f"{_n(len(services))} équipements, modèle {model.kind}")
+    if args.origins == "iris":
+        srcs = ", ".join(str(s["source"]) for s in info["sources"])  # type: ignore[union-attr]
+        print(f"Origines IRIS : {_n(info['iris'])} IRIS dans {_n(info['communes_iris'])} "
+              f"commune(s) ({srcs}) ; {_n(info['communes_sans_iris'])} autre(s) commune(s) "
+              "sans contours d'IRIS importés : un point par commune.")
     result = run_diagnostic(territory, services, model, origins=origins, origins_info=info,
                             types=args.types, basket=args.basket,
                             e2sfca=DECAY_PRESETS[args.e2sfca] if args.e2sfca else None,
