@@ -88,3 +88,23 @@ def test_table_sorting(client, nord_db):
 
 def test_unknown_departement_page_is_404(client, nord_db):
     assert client.get("/territoire/999/carte/").status_code == 404
+
+
+def test_computations_use_the_held_territory(nord_db, tmp_path):
+    """A rebuild with the user's grouping is what diagnostics and zones compute on."""
+    from sdaasp.territory import build_territory
+    from sdaasp.web.territory.loading import held_territory
+    from sdaasp.web.territory.services import save_territory
+
+    path = tmp_path / "g.toml"
+    path.write_text('departement = "59"\nnom = "MEL seule"\n[[territoire]]\ncode = "mel"\n'
+                    'nom = "MEL"\nepci = ["200093201"]\n', encoding="utf-8")
+    save_territory(build_territory("59", grouping=path))
+    held, saved = held_territory("59")
+    assert not saved
+    assert list(held.scot["code"]) == ["mel"]
+    assert int(held.communes["scot_code"].notna().sum()) == 95
+    assert len(held.communes) == 647 and len(held.mairies) == 647
+    corse, saved = held_territory("2a")
+    assert saved and corse.code == "2A"
+    assert Departement.objects.filter(code="2A").exists()

@@ -87,22 +87,18 @@ def _diagnose(args: argparse.Namespace) -> int:
     from sdaasp.access.fca import DECAY_PRESETS
     from sdaasp.commands import _django
     from sdaasp.commands._progress import ProgressBar
-    from sdaasp.territory import build_territory
     from sdaasp.travel import model_from_spec
 
     if args.grid and args.origins != "grid":
         raise SdaaspError("L'option --grid demande --origins grid.")
     if args.output_dir and not args.output_dir.is_dir():
         raise SdaaspError(f"Le dossier de sortie n'existe pas : {args.output_dir}")
-    territory = build_territory(args.code)
     _django.setup()
     from sdaasp.web.diagnostics.inputs import service_points
     from sdaasp.web.diagnostics.services import save_diagnostic
-    from sdaasp.web.territory.models import Departement
-    from sdaasp.web.territory.services import save_territory
+    from sdaasp.web.territory.loading import held_territory
 
-    if not Departement.objects.filter(code=territory.code).exists():
-        save_territory(territory)
+    territory, _ = held_territory(args.code)
     wanted = args.types or args.basket
     services = service_points(territory.code, wanted)
     model = model_from_spec(args.travel, crs=int(territory.departement["crs"]))

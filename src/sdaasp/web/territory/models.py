@@ -105,3 +105,11 @@ class Mairie(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+def default_departement() -> Departement | None:
+    """The département the platform opens on: SDAASP_DEPARTEMENT if loaded, else the first."""
+    from django.conf import settings
+
+    dep = Departement.objects.filter(code=settings.SDAASP_DEFAULT_DEPARTEMENT).first()
+    return dep or Departement.objects.first()

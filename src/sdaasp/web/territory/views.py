@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from sdaasp.web.territory.models import Commune, Departement, Epci, Mairie, Scot
+from sdaasp.web.territory.models import (
+    Commune,
+    Departement,
+    Epci,
+    Mairie,
+    Scot,
+    default_departement,
+)
 
 #: Colour-blind-safe qualitative palette (Okabe–Ito, then Tol) for SCoT territories.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -49,8 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "dep": d,
             "communes": d.communes.count(),
-            "population": sum(d.communes.exclude(population=None).values_list("population",
-                                                                             flat=True)),
+            "population": d.communes.aggregate(total=Sum("population"))["total"] or 0,
             "epci": d.epcis.count(),
             "scot": d.scots.count(),
         }
@@ -61,8 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def default_territory(request: HttpRequest) -> HttpResponse:
-    dep = Departement.objects.filter(code=settings.SDAASP_DEFAULT_DEPARTEMENT).first()
-    dep = dep or Departement.objects.first()
+    dep = default_departement()
     if dep is None:
         return render(request, "territory/empty.html", status=200)
     return redirect("territory:table", code=dep.code)

@@ -15,10 +15,11 @@ from sdaasp.access import nearest_by_type
 from sdaasp.access.diagnostic import frame_hash
 from sdaasp.needs import ZonesResult, analysis_units, load_params, needs_table, priority_zones
 from sdaasp.needs.params import Params
-from sdaasp.territory import Territory, build_territory
+from sdaasp.territory import Territory
 from sdaasp.travel import TravelModel, model_from_spec
 from sdaasp.travel.crowfly import CrowflyConfig, context_from_density
 from sdaasp.web.diagnostics.inputs import service_points
+from sdaasp.web.territory.loading import held_territory
 from sdaasp.web.territory.models import Departement
 from sdaasp.web.territory.services import save_territory
 from sdaasp.web.zones import models
@@ -89,12 +90,14 @@ def compute_zones(code: str, *, params_path: str | Path | None = None,
     """Run the zones method for ``code`` and save it (the territory too if not yet saved)."""
     params = load_params(params_path)
     model = model_from_spec(travel)
-    territory = territory or build_territory(code)
-    dep = Departement.objects.filter(code=territory.code).first()
-    saved = False
-    if dep is None:
-        dep = save_territory(territory)
-        saved = True
+    if territory is None:
+        territory, saved = held_territory(code)
+        dep = Departement.objects.get(code=territory.code)
+    else:
+        dep = Departement.objects.filter(code=territory.code).first()
+        saved = dep is None
+        if dep is None:
+            dep = save_territory(territory)
     sources, qpv, inputs = load_sources(territory.code)
     units = analysis_units(territory.communes, sources)
     qpv_label = next((i["source"] for i in inputs if i["type"] == "qpv"), "")
