@@ -49,16 +49,16 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="sdaasp-bench-"))
     os.environ.setdefault("SDAASP_DATA_DIR", str(tmp))
 
-    from sdaasp.commands import _django
+    from sdaasp.cli import _django
 
     _django.setup()
     import pandas as pd
 
+    from sdaasp.diagnostic.offer.models import ServicePoint
+    from sdaasp.diagnostic.offer.services import get_departement, import_area, save_import
+    from sdaasp.diagnostic.territory.services import save_territory
     from sdaasp.offer import read_services
     from sdaasp.territory import build_territory
-    from sdaasp.web.offer.models import ServicePoint
-    from sdaasp.web.offer.services import get_departement, import_area, save_import
-    from sdaasp.web.territory.services import save_territory
 
     territory = build_territory("59")
     save_territory(territory)

@@ -74,9 +74,9 @@ def unsimplify(data_dir: str) -> int:
     """Replace the communes' web GeoJSON by their exact geometries (the peer's approach)."""
     code = """
 import geopandas as gpd, shapely
-from sdaasp.commands import _django
+from sdaasp.cli import _django
 _django.setup()
-from sdaasp.web.territory.models import Commune
+from sdaasp.diagnostic.territory.models import Commune
 rows = list(Commune.objects.filter(departement='59').order_by('code'))
 geoms = gpd.GeoSeries(shapely.from_wkb([bytes(c.geometry_wkb) for c in rows]), crs=2154)
 for c, g in zip(rows, geoms.to_crs(4326)):

@@ -29,7 +29,7 @@ def nord():
 @pytest.fixture(scope="session")
 def nord_db(django_db_setup, django_db_blocker, nord):
     """The Nord territory saved once in the test database (shared by every DB test)."""
-    from sdaasp.web.territory.services import save_territory
+    from sdaasp.diagnostic.territory.services import save_territory
 
     with django_db_blocker.unblock():
         return save_territory(nord)

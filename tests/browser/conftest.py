@@ -65,8 +65,8 @@ def page(browser):
 @pytest.fixture
 def site(live_server, transactional_db, nord):
     """The live platform with the real Nord territory saved; returns its base URL."""
-    from sdaasp.web.territory.models import Commune
-    from sdaasp.web.territory.services import save_territory
+    from sdaasp.diagnostic.territory.models import Commune
+    from sdaasp.diagnostic.territory.services import save_territory
 
     if not Commune.objects.filter(departement="59").exists():
         save_territory(nord)

@@ -20,8 +20,8 @@ CLASS_LABELS = ("moins de 10 min", "de 10 à 15 min", "de 15 à 20 min", "de 20 
 
 
 def test_explorer_service_type_filter_reloads_map_and_table(page, site):
-    from sdaasp.web.offer.models import ServicePoint
-    from sdaasp.web.offer.services import import_services
+    from sdaasp.diagnostic.offer.models import ServicePoint
+    from sdaasp.diagnostic.offer.services import import_services
 
     import_services(FIX / "offer" / "france_services.geojson", source="france-services",
                     departement="59")
@@ -59,7 +59,7 @@ def test_explorer_service_type_filter_reloads_map_and_table(page, site):
 
 
 def test_offer_map_table_and_axe(page, site, axe_source):
-    from sdaasp.web.offer.services import import_services
+    from sdaasp.diagnostic.offer.services import import_services
 
     import_services(FIX / "offer" / "france_services.geojson", source="france-services",
                     departement="59")
@@ -75,9 +75,9 @@ def diagnostic(site, nord):
     """One crow-fly run on commune origins: town halls, and an "EXEMPLE" type (synthetic:
     every 25th town hall) so that the two types' maps differ."""
     from sdaasp.access.diagnostic import build_origins, run_diagnostic
+    from sdaasp.diagnostic.runs.services import save_diagnostic
     from sdaasp.testing import mairie_services
     from sdaasp.travel import CrowflyModel
-    from sdaasp.web.diagnostics.services import save_diagnostic
 
     origins, info = build_origins(nord, "commune")
     town_halls = mairie_services(nord)
@@ -138,8 +138,8 @@ def test_diagnostic_run_page_switch_type_legend_table_axe(page, diagnostic, axe_
 
 
 def test_zones_page_tables_and_axe(page, site, nord, axe_source):
-    from sdaasp.web.zones.runs import compute_zones
-    from sdaasp.web.zones.services import import_needs_file
+    from sdaasp.diagnostic.zones.pipeline import compute_zones
+    from sdaasp.diagnostic.zones.services import import_needs_file
 
     import_needs_file(FIX / "needs" / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
     compute_zones("59", territory=nord)

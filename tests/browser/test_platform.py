@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sdaasp.web.territory.models import Commune
+from sdaasp.diagnostic.territory.models import Commune
 from tests.browser.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.browser

@@ -104,8 +104,8 @@ def test_msap_shapefile_broken(part, data, tmp_path_factory, nord_area):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=broken_case())
 def test_refused_import_leaves_database_unchanged(case, nord_db, tmp_path_factory):
-    from sdaasp.web.offer.models import ImportBatch, ServicePoint
-    from sdaasp.web.offer.services import import_services
+    from sdaasp.diagnostic.offer.models import ImportBatch, ServicePoint
+    from sdaasp.diagnostic.offer.services import import_services
 
     if not ImportBatch.objects.exists():
         import_services(FIXTURES / "partenaires.csv", source="csv", departement="59")

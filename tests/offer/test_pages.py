@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from sdaasp.web.offer.models import ServicePoint
-from sdaasp.web.offer.services import import_services
+from sdaasp.diagnostic.offer.models import ServicePoint
+from sdaasp.diagnostic.offer.services import import_services
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sdaasp.diagnostic.offer.models import Basket, ImportBatch, ServicePoint, ServiceType
+from sdaasp.diagnostic.offer.services import import_services, service_points_frame
+from sdaasp.diagnostic.territory.models import Mairie
 from sdaasp.errors import InputFileError, SdaaspError
 from sdaasp.offer import POINT_COLUMNS
-from sdaasp.web.offer.models import Basket, ImportBatch, ServicePoint, ServiceType
-from sdaasp.web.offer.services import import_services, service_points_frame
-from sdaasp.web.territory.models import Mairie
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def targeted(nord_scheme, nord_db):
     """Four actions: on Lille itself, on its EPCI, on its SCoT, and on another SCoT."""
+    from sdaasp.diagnostic.territory.models import Commune, Scot
     from sdaasp.scheme.programme.models import WorkingGroup
     from sdaasp.scheme.programme.services import do_save_action
-    from sdaasp.web.territory.models import Commune, Scot
 
     lille = Commune.objects.select_related("epci__scot").get(code="59350")
     other_scot = Scot.objects.filter(departement_id="59").exclude(
@@ -41,7 +41,7 @@ def _codes(section: str) -> set[str]:
 
 
 def test_public_sees_actions_targeting_the_commune_its_epci_or_scot(targeted, client):
-    from sdaasp.web.territory.models import Commune
+    from sdaasp.diagnostic.territory.models import Commune
 
     lille = targeted
     section = _section(client.get("/carte/commune/59350/fiche/").content.decode())

@@ -227,9 +227,9 @@ def test_bad_seed_is_refused_with_every_problem(tmp_path):
 
 
 def test_epci_organisations_linked_to_the_territory(nord_scheme, nord_db):
+    from sdaasp.diagnostic.territory.models import Epci
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.organisations.services import do_sync_epci_organisations
-    from sdaasp.web.territory.models import Epci
 
     parent = Organisation.objects.get(departement="59", key="epci")
     n = do_sync_epci_organisations("59", parent=parent)

@@ -187,9 +187,9 @@ def test_coordinator_pages_render_in_french(demo, url):
 
 
 def test_action_form_with_target_territories(demo, nord_db):
+    from sdaasp.diagnostic.territory.models import Epci, Scot
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.programme.models import Action
-    from sdaasp.web.territory.models import Epci, Scot
 
     epci = Epci.objects.filter(departement_id="59").first()
     scot = Scot.objects.filter(departement_id="59").first()

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rich(nord_scheme, nord_db):
     """Nord with the example actions, one of them with every kind of content."""
+    from sdaasp.diagnostic.territory.models import Commune, Epci, Scot
     from sdaasp.scheme.nord import load_examples
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.programme import services as s
     from sdaasp.scheme.programme.models import Action
-    from sdaasp.web.territory.models import Commune, Epci, Scot
 
     load_examples(nord_scheme)
     a = Action.objects.get(scheme=nord_scheme, code="EX-1")

@@ -7,8 +7,8 @@ from html import unescape
 
 import pytest
 
+from sdaasp.diagnostic.territory.models import Scot
 from sdaasp.web.dashboards.charts import ChartData, bar_chart_svg
-from sdaasp.web.territory.models import Scot
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,8 @@ def test_dashboard_page_charts_and_tables(client, nord_db):
     assert ratios == pytest.approx([s.population / scots[0].population for s in scots],
                                    rel=1e-3)
     # every chart with data has its SVG; the others say what is missing
+    from sdaasp.diagnostic.territory.models import Departement
     from sdaasp.web.dashboards.charts import registered_charts
-    from sdaasp.web.territory.models import Departement
 
     dep = Departement.objects.get(code="59")
     with_data = [c for c in registered_charts() if c.provider(dep) is not None]
@@ -64,7 +64,7 @@ def test_stacked_bars_are_proportional_and_named():
 
 def test_population_beyond_thresholds_from_the_latest_run(client, nord_db):
     """Synthetic figures written straight into a run (test data, not a real diagnostic)."""
-    from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
+    from sdaasp.diagnostic.runs.models import AccessSummary, DiagnosticRun
 
     scots = list(Scot.objects.filter(departement="59").order_by("code")[:3])
     run = DiagnosticRun.objects.create(departement_id="59", travel_kind="crowfly",

@@ -11,11 +11,11 @@ import pytest
 
 from sdaasp.access.diagnostic import build_origins, run_diagnostic
 from sdaasp.cli import main
+from sdaasp.diagnostic.runs.inputs import service_points
+from sdaasp.diagnostic.runs.models import AccessSummary, DiagnosticRun
+from sdaasp.diagnostic.runs.services import save_diagnostic
 from sdaasp.testing import mairie_services
 from sdaasp.travel import CrowflyModel
-from sdaasp.web.diagnostics.inputs import service_points
-from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
-from sdaasp.web.diagnostics.services import save_diagnostic
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_cli_iris_origins_from_imported_mel_contours(nord_db, tmp_path, capsys, 
     from pathlib import Path
 
     from sdaasp.access.diagnostic import file_hash
-    from sdaasp.web.zones.services import import_needs_file
+    from sdaasp.diagnostic.zones.services import import_needs_file
 
     mel = (Path(__file__).parents[1] / "fixtures" / "needs"
            / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson")
@@ -120,7 +120,7 @@ def test_cli_iris_origins_from_imported_mel_contours(nord_db, tmp_path, capsys, 
     # covered communes: population = sum of their IRIS in the file (P19_POP, 0102 once)
     assert info["communes_iris"] == 2 and info["iris"] == 3
     assert pops["59512"] == 2000 + 1500 and pops["59013"] == 1450
-    from sdaasp.web.territory.models import Commune
+    from sdaasp.diagnostic.territory.models import Commune
     assert pops["59350"] == Commune.objects.get(code="59350").population
     assert "Origines IRIS : 3 IRIS dans 2 commune(s)" in capsys.readouterr().out
     page = client.get(f"/diagnostic/{run.pk}/").content.decode()
@@ -130,10 +130,10 @@ def test_cli_iris_origins_from_imported_mel_contours(nord_db, tmp_path, capsys, 
 def test_hooks_explorer_card_dashboard_and_menu(client, run):
     from django.urls import reverse
 
+    from sdaasp.diagnostic.territory.models import Commune, Departement
     from sdaasp.web.dashboards.charts import registered_charts
     from sdaasp.web.explorer.cards import card_sections
     from sdaasp.web.explorer.layers import available_layers
-    from sdaasp.web.territory.models import Commune, Departement
 
     result, _saved = run
     assert reverse("diagnostics:index") == "/diagnostic/"

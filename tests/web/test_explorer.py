@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
+from sdaasp.diagnostic.territory.models import Commune
 from sdaasp.web.explorer import cards, layers
-from sdaasp.web.territory.models import Commune
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sdaasp.web.offer.services import import_services
+from sdaasp.diagnostic.offer.services import import_services
 
 pytestmark = pytest.mark.django_db
 OFFER_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "offer"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sdaasp.diagnostic.offer.services import import_services
 from sdaasp.web.offer import views as offer_views
-from sdaasp.web.offer.services import import_services
 
 pytestmark = pytest.mark.django_db
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -57,9 +57,9 @@ def test_offer_map_too_many_points_links_to_the_filtered_inventory(client, offer
 
 
 def test_zones_page_lists_deficit_units_and_qpv(client, nord, tmp_path):
+    from sdaasp.diagnostic.zones.pipeline import compute_zones
+    from sdaasp.diagnostic.zones.services import import_needs_file
     from sdaasp.needs.params import default_params_path
-    from sdaasp.web.zones.runs import compute_zones
-    from sdaasp.web.zones.services import import_needs_file
 
     needs = FIX / "needs"
     import_needs_file(needs / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson", "mel-iris-2019")

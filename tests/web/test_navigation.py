@@ -97,7 +97,7 @@ def test_login_page_is_french(client, django_user_model):
 
 @pytest.mark.parametrize("url", ["/carte/", "/donnees/", "/tableaux-de-bord/"])
 def test_empty_states_say_how_to_import(client, url):
-    from sdaasp.web.territory.models import Departement
+    from sdaasp.diagnostic.territory.models import Departement
 
     Departement.objects.all().delete()
     html = client.get(url).content.decode()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from sdaasp.web.territory.models import Commune, Departement, Epci, Mairie, Scot
+from sdaasp.diagnostic.territory.models import Commune, Departement, Epci, Mairie, Scot
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_home_empty_state(client, django_db_blocker):
 
 
 def test_saved_counts_and_idempotent_rebuild(nord_db, nord):
-    from sdaasp.web.territory.services import save_territory
+    from sdaasp.diagnostic.territory.services import save_territory
 
     for _ in range(2):  # second save must update, never duplicate
         assert Commune.objects.filter(departement="59").count() == 647
@@ -92,9 +92,9 @@ def test_unknown_departement_page_is_404(client, nord_db):
 
 def test_computations_use_the_held_territory(nord_db, tmp_path):
     """A rebuild with the user's grouping is what diagnostics and zones compute on."""
+    from sdaasp.diagnostic.territory.loading import held_territory
+    from sdaasp.diagnostic.territory.services import save_territory
     from sdaasp.territory import build_territory
-    from sdaasp.web.territory.loading import held_territory
-    from sdaasp.web.territory.services import save_territory
 
     path = tmp_path / "g.toml"
     path.write_text('departement = "59"\nnom = "MEL seule"\n[[territoire]]\ncode = "mel"\n'

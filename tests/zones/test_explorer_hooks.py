@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sdaasp.web.zones.runs import compute_zones
-from sdaasp.web.zones.services import import_needs_file
+from sdaasp.diagnostic.zones.pipeline import compute_zones
+from sdaasp.diagnostic.zones.services import import_needs_file
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from sdaasp.cli import main
+from sdaasp.diagnostic.zones import models
+from sdaasp.diagnostic.zones.pipeline import compute_zones
+from sdaasp.diagnostic.zones.services import import_needs_file
 from sdaasp.errors import InputFileError, SdaaspError
-from sdaasp.web.zones import models
-from sdaasp.web.zones.runs import compute_zones
-from sdaasp.web.zones.services import import_needs_file
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ MEL_GEO = FIX / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson"
 @pytest.fixture
 def cli_ready(monkeypatch):
     """The test database is already migrated: skip the CLI's own migrate."""
-    from sdaasp.commands import _django
+    from sdaasp.cli import _django
 
     monkeypatch.setattr(_django, "_ready", True)
 
@@ -182,9 +182,9 @@ def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     import numpy as np
     import pandas as pd
 
+    from sdaasp.diagnostic.runs.inputs import town_halls
+    from sdaasp.diagnostic.zones import pipeline as runs
     from sdaasp.travel.crowfly import CrowflyConfig
-    from sdaasp.web.diagnostics.inputs import town_halls
-    from sdaasp.web.zones import runs
 
     fs = pd.DataFrame({  # two synthetic France Services (Lille and Maubeuge town halls' places)
         "point_id": ["fs1", "fs2"], "type_code": "FS_FIXE", "nom": ["FS A", "FS B"],

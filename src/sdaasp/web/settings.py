@@ -44,13 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "sdaasp.web.territory",
+    "sdaasp.diagnostic.territory",
     "sdaasp.web.pages",
     "sdaasp.web.explorer",
     "sdaasp.web.opendata",
     "sdaasp.web.dashboards",
-    "sdaasp.web.offer",
-    "sdaasp.web.diagnostics",
+    "sdaasp.diagnostic.offer",
+    "sdaasp.diagnostic.runs",
     "sdaasp.scheme.organisations",
     "sdaasp.scheme.history",
     "sdaasp.scheme.procedure",
@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "sdaasp.scheme.programme",
     "sdaasp.scheme.convention",
     "sdaasp.scheme.reporting",
-    "sdaasp.web.zones",
+    "sdaasp.diagnostic.zones",
 ]
 
 MIDDLEWARE = [

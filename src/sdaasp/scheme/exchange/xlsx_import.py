@@ -29,10 +29,10 @@ def _col(sheet: str, header: str) -> str:
 
 def import_programme(path: Path, *, user: Any = None) -> str:
     """Import the workbook (all or nothing) and return a French summary."""
+    from sdaasp.diagnostic.territory.models import Commune, Epci, Scot
     from sdaasp.scheme.organisations.models import Organisation
     from sdaasp.scheme.procedure.models import Scheme
     from sdaasp.scheme.programme.models import WorkingGroup
-    from sdaasp.web.territory.models import Commune, Epci, Scot
 
     path = Path(path)
     name = path.name

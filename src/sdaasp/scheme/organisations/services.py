@@ -25,7 +25,7 @@ def do_sync_epci_organisations(departement: str, *, parent: Organisation | None 
     """One organisation per EPCI of the saved territory, linked to it (none if not built);
     ``parent`` is the collective "EPCI" organisation, so that each EPCI's referent reports on
     the actions where "EPCI" as a whole is partner."""
-    from sdaasp.web.territory.models import Epci
+    from sdaasp.diagnostic.territory.models import Epci
 
     n = 0
     for epci in Epci.objects.filter(departement_id=departement):

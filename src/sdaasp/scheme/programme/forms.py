@@ -48,7 +48,7 @@ class ActionForm(forms.Form):
         orgs = Organisation.objects.filter(departement=departement)
         for name in ("pilots", "copilots", "partners"):
             self.fields[name].queryset = orgs
-        from sdaasp.web.territory.models import Epci, Scot
+        from sdaasp.diagnostic.territory.models import Epci, Scot
 
         self.fields["target_epcis"].queryset = Epci.objects.filter(departement_id=departement)
         self.fields["target_scots"].queryset = Scot.objects.filter(departement_id=departement)
@@ -56,7 +56,7 @@ class ActionForm(forms.Form):
 
     def clean_target_communes(self) -> list[str]:
         codes = [c for c in re.split(r"[,;\s]+", self.cleaned_data["target_communes"]) if c]
-        from sdaasp.web.territory.models import Commune
+        from sdaasp.diagnostic.territory.models import Commune
 
         known = set(Commune.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [c for c in codes if c not in known]

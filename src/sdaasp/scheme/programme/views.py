@@ -86,7 +86,7 @@ def _form_page(request, scheme, form, title, back) -> HttpResponse:
 def _save_action(request, scheme, group, form, action=None) -> HttpResponse | None:
     if not (request.method == "POST" and form.is_valid()):
         return None
-    from sdaasp.web.territory.models import Commune
+    from sdaasp.diagnostic.territory.models import Commune
 
     d = form.cleaned_data
     if action is None and Action.objects.filter(scheme=scheme, code=d["code"]).exists():

@@ -44,17 +44,17 @@ def communes_by_scot(dep) -> ChartData | None:
 def population_beyond_thresholds(dep) -> list[tuple[str, ChartData]] | None:
     """Inhabitants 20–30 min and over 30 min from each service type, by SCoT, from the latest
     diagnostic run (one chart per type). SCoT without computed times are listed, not drawn."""
-    if not apps.is_installed("sdaasp.web.diagnostics"):
+    if not apps.is_installed("sdaasp.diagnostic.runs"):
         return None
-    from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
+    from sdaasp.diagnostic.runs.models import AccessSummary, DiagnosticRun
 
     run = DiagnosticRun.objects.filter(departement=dep).order_by("-created_at", "-id").first()
     if run is None:
         return None
     names = dict(dep.scots.values_list("code", "nom"))
     labels = {}
-    if apps.is_installed("sdaasp.web.offer"):
-        from sdaasp.web.offer.models import ServiceType
+    if apps.is_installed("sdaasp.diagnostic.offer"):
+        from sdaasp.diagnostic.offer.models import ServiceType
 
         labels = dict(ServiceType.objects.values_list("code", "libelle"))
     rows = AccessSummary.objects.filter(run=run, niveau="scot").order_by("type_code", "code")

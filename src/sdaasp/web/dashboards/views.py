@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from sdaasp.diagnostic.territory.models import Departement, default_departement
 from sdaasp.web.dashboards.builtin import total_population
 from sdaasp.web.dashboards.charts import (
     ChartData,
@@ -14,7 +15,6 @@ from sdaasp.web.dashboards.charts import (
     registered_charts,
     stacked_bar_chart_svg,
 )
-from sdaasp.web.territory.models import Departement, default_departement
 
 
 @require_GET

@@ -5,7 +5,7 @@ card section "acces"). The dashboards read the latest run themselves
 from __future__ import annotations
 
 from sdaasp.access.aggregate import OBSERVATOIRE_CLASSES
-from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
+from sdaasp.diagnostic.runs.models import AccessSummary, DiagnosticRun
 from sdaasp.web.diagnostics.views import CLASS_COLOURS, MISSING_COLOUR
 
 

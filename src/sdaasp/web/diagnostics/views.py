@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from sdaasp.access.aggregate import OBSERVATOIRE_CLASSES
-from sdaasp.web.diagnostics.models import AccessSummary, DiagnosticRun
-from sdaasp.web.territory.models import Commune, Scot
+from sdaasp.diagnostic.runs.models import AccessSummary, DiagnosticRun
+from sdaasp.diagnostic.territory.models import Commune, Scot
 
 #: Sequential, colour-blind-safe palette (ColorBrewer YlGnBu, 5 classes) for the Observatoire
 #: classes; the class is always also written out (legend, popups, table).

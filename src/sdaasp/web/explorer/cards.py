@@ -5,7 +5,7 @@ The card always shows the commune's population, EPCI and SCoT, then one section 
 
     from sdaasp.web.explorer.cards import CardRow, register_card_provider
 
-    def times_to_services(commune):          # commune: sdaasp.web.territory.models.Commune
+    def times_to_services(commune):          # commune: sdaasp.diagnostic.territory.models.Commune
         return [CardRow("Bureau de poste", "7 min")]   # or None / [] when no data
 
     register_card_provider("acces", times_to_services)   # in your AppConfig.ready()

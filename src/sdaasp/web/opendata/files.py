@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from sdaasp.diagnostic.territory.loading import load_territory
+from sdaasp.diagnostic.territory.models import Departement
 from sdaasp.territory.export import export_territory
-from sdaasp.web.territory.loading import load_territory
-from sdaasp.web.territory.models import Departement
 
 LEVEL_LABELS = {
     "territoire": "Territoire complet (département, SCoT, EPCI, communes, mairies)",

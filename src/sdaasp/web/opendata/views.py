@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from sdaasp.diagnostic.territory.models import Departement
 from sdaasp.web.opendata.files import CATALOGUE, cached_file, find
-from sdaasp.web.territory.models import Departement
 
 
 @require_GET

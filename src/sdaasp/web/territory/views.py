@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from sdaasp.web.territory.models import (
+from sdaasp.diagnostic.territory.models import (
     Commune,
     Departement,
     Epci,

@@ -3,9 +3,9 @@ sections "besoins" and "zones", from the latest zones run of the commune's dépa
 
 from __future__ import annotations
 
+from sdaasp.diagnostic.zones import models
 from sdaasp.needs import DIMENSIONS, INDICATORS
 from sdaasp.needs.catalogue import format_percent
-from sdaasp.web.zones import models
 
 DEFICIT_COLOUR = "#B35806"
 PRIORITY_COLOUR = "#D7301F"

@@ -15,7 +15,7 @@ import shapely
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sdaasp.web.zones import models
+from sdaasp.diagnostic.zones import models
 
 LAYERS = ("scot", "qpv", "deficitaires", "prioritaires")
 DEFICIT_EDGE = "#B35806"

@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from sdaasp.diagnostic.territory.models import Departement
+from sdaasp.diagnostic.zones import models
 from sdaasp.needs import DIMENSIONS
-from sdaasp.web.territory.models import Departement
 from sdaasp.web.territory.views import scot_colours
-from sdaasp.web.zones import models
 from sdaasp.web.zones.explorer import DEFICIT_COLOUR, PRIORITY_COLOUR
 from sdaasp.web.zones.render import LAYERS, render_map
-from sdaasp.web.zones.services import unit_feature
 
 STATUS_ORDER = {"prioritaire": 0, "indéterminée": 1, "non prioritaire": 2, "non évaluée": 3}
 TERRITORY_DIMS = {"acces": "Accès aux services", **DIMENSIONS}
@@ -136,3 +137,12 @@ def export_map(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="zones-{run.departement_id}-calcul-{run.pk}.{fmt}"')
     return response
+
+
+def unit_feature(u: models.ZoneUnit, colour: str = "") -> str:
+    """GeoJSON feature text of a unit for the map (``couleur`` for the explorer's fill)."""
+    props = {"code": u.unit_code, "nom": u.nom, "niveau": u.level, "acces": u.acces,
+             "statut": u.statut, "partiel": u.partiel, "motifs": u.motifs,
+             "population": u.population, "couleur": colour}
+    return ('{"type":"Feature","geometry":' + u.geojson + ',"properties":'
+            + json.dumps(props, ensure_ascii=False) + "}")

@@ -1,0 +1,140 @@
+"""``sdaasp diagnose``: run an accessibility diagnostic, store it, print and export it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+from sdaasp.errors import SdaaspError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diagnose", help="calculer un diagnostic d'accessibilité des services",
+        description=(
+            "Calcule, pour chaque habitant (point d'origine), le temps d'accès au service le "
+            "plus proche de chaque type, l'agrège par commune, EPCI, territoire SCoT et pour "
+            "le département, enregistre le diagnostic (empreintes des entrées, paramètres, "
+            "version) et l'exporte en GeoPackage et CSV."
+        ),
+        epilog=(
+            "Exemples :\n"
+            "  sdaasp diagnose 59\n"
+            "  sdaasp diagnose 59 --origins grid --types MAIRIE\n"
+            "  sdaasp diagnose 59 --travel network:nord.osm.pbf\n"
+            "  sdaasp diagnose 59 --travel osrm:http://127.0.0.1:5000"
+        ),
+    )
+    p.add_argument("code", help="code du département (ex. 59, 2A, 971)")
+    p.add_argument("--travel", default="crowfly", metavar="MODELE",
+                   help="modèle de déplacement : crowfly (vol d'oiseau × détour, par défaut), "
+                        "network:FICHIER.osm.pbf (réseau OpenStreetMap) ou osrm:URL (serveur OSRM)")
+    p.add_argument("--origins", default="commune", choices=("commune", "iris", "grid"),
+                   help="points d'origine : commune (par défaut), iris (contours d'IRIS importés "
+                        "par « sdaasp needs import », commune ailleurs), ou grid (carreaux)")
+    p.add_argument("--grid", metavar="FICHIER", type=Path,
+                   help="carreaux INSEE 200 m (Filosofi, CSV ou GeoPackage, colonnes "
+                        "Idcar_200m et Ind) ; sans ce fichier, --origins grid construit une "
+                        "grille approximative depuis les communes")
+    p.add_argument("--cell-size", type=float, default=200.0, metavar="METRES",
+                   help="taille des carreaux de la grille construite (200 m par défaut)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--types", nargs="+", metavar="TYPE",
+                       help="types de services à calculer (par défaut : tous ceux de l'inventaire)")
+    which.add_argument("--basket", nargs="+", metavar="TYPE",
+                       help="panier de types : temps pour atteindre chacun d'eux (type PANIER)")
+    p.add_argument("--e2sfca", metavar="PONDERATION", nargs="?", const="drees_apl_2015",
+                   choices=("luo_qi_2009", "drees_apl_2012", "drees_apl_2015"),
+                   help="calculer aussi l'accessibilité potentielle E2SFCA des types dont la "
+                        "capacité est connue (pondération : drees_apl_2015 par défaut, "
+                        "drees_apl_2012 ou luo_qi_2009 ; voir docs/methods.md)")
+    p.add_argument("--output-dir", type=Path, metavar="DOSSIER",
+                   help="dossier des exports GeoPackage et CSV (par défaut : "
+                        "SDAASP_DATA_DIR/diagnostics/<numéro>)")
+    p.add_argument("--no-save", action="store_true",
+                   help="ne pas enregistrer le diagnostic dans la base")
+    p.set_defaults(handler=_diagnose)
+
+
+def _n(v: int) -> str:
+    return f"{v:,}".replace(",", "\u202f")
+
+
+def _pct(v: object) -> str:
+    f = float(v)  # type: ignore[arg-type]
+    return "n.d." if not np.isfinite(f) else f"{100 * f:5.1f} %"
+
+
+def print_headline(result, scot_names: dict[str, str], dep_name: str) -> None:
+    h = result.headline()
+    print("\nPart des habitants au-delà de 20 et 30 minutes du service le plus proche")
+    print(f"{'Territoire':<32} {'Type':<12} {'> 20 min':>9} {'> 30 min':>9}")
+    for code in result.nearest.types:
+        sub = h[h["type_code"] == code]
+        for _, r in sub.iterrows():
+            name = (dep_name if r["niveau"] == "departement"
+                    else scot_names.get(r["code"], r["code"]))
+            print(f"{str(name)[:32]:<32} {code[:12]:<12} {_pct(r['part_plus_20']):>9} "
+                  f"{_pct(r['part_plus_30']):>9}")
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    from sdaasp.access.diagnostic import build_origins, run_diagnostic
+    from sdaasp.access.export import export_csv, export_gpkg
+    from sdaasp.access.fca import DECAY_PRESETS
+    from sdaasp.cli import _django
+    from sdaasp.cli._progress import ProgressBar
+    from sdaasp.travel import model_from_spec
+
+    if args.grid and args.origins != "grid":
+        raise SdaaspError("L'option --grid demande --origins grid.")
+    if args.output_dir and not args.output_dir.is_dir():
+        raise SdaaspError(f"Le dossier de sortie n'existe pas : {args.output_dir}")
+    _django.setup()
+    from sdaasp.diagnostic.runs.inputs import service_points
+    from sdaasp.diagnostic.runs.services import save_diagnostic
+    from sdaasp.diagnostic.territory.loading import held_territory
+
+    territory, _ = held_territory(args.code)
+    wanted = args.types or args.basket
+    services = service_points(territory.code, wanted)
+    model = model_from_spec(args.travel, crs=int(territory.departement["crs"]))
+    iris_sources = None
+    if args.origins == "iris":
+        from sdaasp.diagnostic.zones.services import load_sources
+        iris_sources = load_sources(territory.code)[0]
+    origins, info = build_origins(territory, args.origins, grid_file=args.grid,
+                                  cell_m=args.cell_size, iris_sources=iris_sources)
+    print(f"Diagnostic {territory.departement['nom']} ({territory.code}) : "
+          f"{_n(len(origins))} points d'origine ({args.origins}), "
+          f"{_n(len(services))} équipements, modèle {model.kind}")
+    if args.origins == "iris":
+        srcs = ", ".join(str(s["source"]) for s in info["sources"])  # type: ignore[union-attr]
+        print(f"Origines IRIS : {_n(info['iris'])} IRIS dans {_n(info['communes_iris'])} "
+              f"commune(s) ({srcs}) ; {_n(info['communes_sans_iris'])} autre(s) commune(s) "
+              "sans contours d'IRIS importés : un point par commune.")
+    result = run_diagnostic(territory, services, model, origins=origins, origins_info=info,
+                            types=args.types, basket=args.basket,
+                            e2sfca=DECAY_PRESETS[args.e2sfca] if args.e2sfca else None,
+                            progress=ProgressBar("Temps d'accès par type"))
+    for w in result.warnings:
+        print(f"Attention : {w}")
+    scot_names = dict(zip(territory.scot["code"], territory.scot["nom"], strict=True))
+    print_headline(result, scot_names, str(territory.departement["nom"]))
+    run_id = None
+    if not args.no_save:
+        run_id = save_diagnostic(result).pk
+        print(f"\nDiagnostic enregistré : n° {run_id} (page web /diagnostic/{run_id}/)")
+    out = args.output_dir
+    if out is None:
+        base = Path(os.environ.get("SDAASP_DATA_DIR", "var")).resolve() / "diagnostics"
+        out = base / (str(run_id) if run_id else "non-enregistre")
+        out.mkdir(parents=True, exist_ok=True)
+    stem = f"diagnostic-{territory.code}" + (f"-{run_id}" if run_id else "")
+    gpkg = export_gpkg(result, territory, out / f"{stem}.gpkg")
+    csv = export_csv(result, out / f"{stem}.csv")
+    print(f"Exports : {gpkg}\n          {csv}")
+    return 0

@@ -1,1 +1,0 @@
-"""Sub-commands of the ``sdaasp`` CLI, one module per domain (each has ``register``)."""

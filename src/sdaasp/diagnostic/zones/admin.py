@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from sdaasp.diagnostic.zones import models
+
+
+@admin.register(models.NeedsSource)
+class NeedsSourceAdmin(admin.ModelAdmin):
+    list_display = ["label", "file_name", "kind", "level", "vintage", "rows", "imported_at"]
+    list_filter = ["kind", "level"]
+
+
+@admin.register(models.ZonesRun)
+class ZonesRunAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "params_version", "access_method", "digest"]
+    readonly_fields = ["inputs", "not_assessed", "summary"]
+
+
+@admin.register(models.Qpv)
+class QpvAdmin(admin.ModelAdmin):
+    list_display = ["nom", "code", "communes"]
+    search_fields = ["nom", "code"]
+    exclude = ["geometry_wkb", "geojson"]
