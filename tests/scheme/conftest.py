@@ -20,8 +20,11 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def nord_scheme(django_db_setup, django_db_blocker):
-    """The Nord scheme loaded once into the test database (tests roll back their changes)."""
+def nord_scheme(django_db_setup, django_db_blocker, nord_db):
+    """The Nord scheme loaded once into the test database (tests roll back their changes).
+
+    The territory is saved first, as in a real installation, so that the EPCI organisations
+    are the same whatever the order the tests run in."""
     from sdaasp.scheme.nord import load_seed
 
     with django_db_blocker.unblock():

@@ -52,6 +52,60 @@ def default_params_path() -> Path:
     return Path(str(resources.files("sdaasp.needs") / "data" / "zones-default.toml"))
 
 
+class _Reader:
+    """Reads values of a parameter file, collecting every problem (the file is refused once,
+    with all of them)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def bad(self, where: str, expected: str, found: object) -> None:
+        self.problems.append(Problem(self.name, None, where, expected, repr(found)))
+
+    def num(self, table: dict, key: str, where: str, *, lo: float = 0.0,
+            hi: float | None = None, default: float | None = None) -> float:
+        value = table.get(key, default)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= lo \
+            and (hi is None or value <= hi)
+        if not ok:
+            bound = f"entre {lo:g} et {hi:g}" if hi is not None else f"≥ {lo:g}"
+            self.bad(f"{where}.{key}", f"un nombre {bound}", value)
+            return 0.0
+        return float(value)
+
+    def service(self, kind: str, i: int, s: dict, seen: set[str]) -> Service | None:
+        where = f"acces.{kind} n° {i}"
+        code = s.get("code")
+        if not isinstance(code, str) or not code or code in seen:
+            self.bad(f"{where}.code", "un code unique non vide", code)
+            return None
+        seen.add(code)
+        types = s.get("types", [code]) if kind == "panier" else [code]
+        if not isinstance(types, list) or not types or \
+                not all(isinstance(t, str) for t in types):
+            self.bad(f"{where}.types", "une liste de codes de types", types)
+            types = [code]
+        agg = s.get("agregation", "moyenne")
+        if agg not in ("moyenne", "maximum", "minimum"):
+            self.bad(f"{where}.agregation", "« moyenne », « maximum » ou « minimum »", agg)
+        return Service(code=code, libelle=str(s.get("libelle", code)), types=tuple(types),
+                       seuil_minutes=self.num(s, "seuil_minutes", where, lo=0.0),
+                       poids=self.num(s, "poids", where, default=1.0), agregation=agg)
+
+    def keyed(self, table: dict, where: str, known: dict, label: str, *,
+              hi: float | None = None) -> dict[str, float]:
+        """``{key: number}`` whose keys must be among ``known`` (dimensions, indicators)."""
+        out = {}
+        for key, value in table.items():
+            if key not in known:
+                self.problems.append(Problem(self.name, None, f"{where}.{key}",
+                                             f"{label} parmi {', '.join(known)}", key))
+            else:
+                out[key] = self.num({key: value}, key, where, hi=hi)
+        return out
+
+
 def load_params(path: str | Path | None = None) -> Params:
     """Read and validate a parameter file (the embedded default when ``path`` is None)."""
     path = Path(path) if path is not None else default_params_path()
@@ -64,86 +118,38 @@ def load_params(path: str | Path | None = None) -> Params:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SdaaspError(f"{name} : fichier TOML illisible ({exc}).") from None
-    problems: list[Problem] = []
-
-    def num(table: dict, key: str, where: str, *, lo: float = 0.0, hi: float | None = None,
-            default: float | None = None) -> float:
-        value = table.get(key, default)
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= lo \
-            and (hi is None or value <= hi)
-        if not ok:
-            bound = f"entre {lo:g} et {hi:g}" if hi is not None else f"≥ {lo:g}"
-            problems.append(Problem(name, None, f"{where}.{key}", f"un nombre {bound}",
-                                    repr(value)))
-            return 0.0
-        return float(value)
-
+    r = _Reader(name)
     version = data.get("version")
     if not isinstance(version, str) or not version:
-        problems.append(Problem(name, None, "version", "un texte non vide (ex. « 2026.1 »)",
-                                repr(version)))
+        r.bad("version", "un texte non vide (ex. « 2026.1 »)", version)
     acces = data.get("acces", {})
     besoins = data.get("besoins", {})
     terr = data.get("territoires", {})
-    part_min = num(acces, "part_population_min", "acces", hi=1.0)
-    services: list[Service] = []
+    part_min = r.num(acces, "part_population_min", "acces", hi=1.0)
     seen: set[str] = set()
-    for kind in ("service", "panier"):
-        for i, s in enumerate(acces.get(kind, []), start=1):
-            where = f"acces.{kind} n° {i}"
-            code = s.get("code")
-            if not isinstance(code, str) or not code or code in seen:
-                problems.append(Problem(name, None, f"{where}.code", "un code unique non vide",
-                                        repr(code)))
-                continue
-            seen.add(code)
-            types = s.get("types", [code]) if kind == "panier" else [code]
-            if not isinstance(types, list) or not types or \
-                    not all(isinstance(t, str) for t in types):
-                problems.append(Problem(name, None, f"{where}.types",
-                                        "une liste de codes de types", repr(types)))
-                types = [code]
-            agg = s.get("agregation", "moyenne")
-            if agg not in ("moyenne", "maximum", "minimum"):
-                problems.append(Problem(name, None, f"{where}.agregation",
-                                        "« moyenne », « maximum » ou « minimum »", repr(agg)))
-            services.append(Service(
-                code=code, libelle=str(s.get("libelle", code)), types=tuple(types),
-                seuil_minutes=num(s, "seuil_minutes", where, lo=0.0),
-                poids=num(s, "poids", where, default=1.0), agregation=agg,
-            ))
+    services = [svc for kind in ("service", "panier")
+                for i, s in enumerate(acces.get(kind, []), start=1)
+                if (svc := r.service(kind, i, s, seen)) is not None]
     manquant = besoins.get("manquant", "disponibles")
     if manquant not in ("disponibles", "indetermine"):
-        problems.append(Problem(name, None, "besoins.manquant",
-                                "« disponibles » ou « indetermine »", repr(manquant)))
-    poids = {}
-    for dim, w in besoins.get("poids", {}).items():
-        if dim not in DIMENSIONS:
-            problems.append(Problem(name, None, f"besoins.poids.{dim}",
-                                    f"une dimension parmi {', '.join(DIMENSIONS)}", dim))
-        else:
-            poids[dim] = num({dim: w}, dim, "besoins.poids")
-    seuils = {}
-    for ind, v in besoins.get("seuils", {}).items():
-        if ind not in INDICATORS:
-            problems.append(Problem(name, None, f"besoins.seuils.{ind}",
-                                    f"un indicateur parmi {', '.join(INDICATORS)}", ind))
-        else:
-            seuils[ind] = num({ind: v}, ind, "besoins.seuils", hi=1.0)
+        r.bad("besoins.manquant", "« disponibles » ou « indetermine »", manquant)
+    poids = r.keyed(besoins.get("poids", {}), "besoins.poids", DIMENSIONS, "une dimension")
+    seuils = r.keyed(besoins.get("seuils", {}), "besoins.seuils", INDICATORS, "un indicateur",
+                     hi=1.0)
     multiples = terr.get("problematiques_multiples", 2)
     if not isinstance(multiples, int) or multiples < 1:
-        problems.append(Problem(name, None, "territoires.problematiques_multiples",
-                                "un entier ≥ 1", repr(multiples)))
+        r.bad("territoires.problematiques_multiples", "un entier ≥ 1", multiples)
         multiples = 2
     params = Params(
         version=str(version), nom=str(data.get("nom", path.stem)),
         sha256=hashlib.sha256(raw).hexdigest(), path=name, part_population_min=part_min,
-        services=tuple(services), poids_min=num(besoins, "poids_min", "besoins", default=1.0),
+        services=tuple(services),
+        poids_min=r.num(besoins, "poids_min", "besoins", default=1.0),
         manquant=str(manquant), poids=poids, seuils=seuils,
-        part_population_critique=num(terr, "part_population_critique", "territoires",
-                                     hi=1.0, default=0.25),
+        part_population_critique=r.num(terr, "part_population_critique", "territoires",
+                                       hi=1.0, default=0.25),
         problematiques_multiples=multiples,
     )
-    if problems:
-        raise InputFileError(problems)
+    if r.problems:
+        raise InputFileError(r.problems)
     return params

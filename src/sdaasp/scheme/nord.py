@@ -21,6 +21,24 @@ NORD_FILE = Path(__file__).parent / "data" / "nord_2018_2023.json"
 EXAMPLE = "exemple (fictif)"
 
 
+def _participant_problems(name: str, programme: list[dict], keys: set[str]) -> list[Problem]:
+    """Every pilot or partner of a working group must name declared organisations."""
+    problems = []
+    for i, o in enumerate(programme, start=1):
+        for j, g in enumerate(o.get("groups", []), start=1):
+            for role in ("pilots", "partners"):
+                for k, p in enumerate(g.get(role, []), start=1):
+                    where = f"programme[{i}].groups[{j}].{role}[{k}]"
+                    problems += [Problem(name, None, where,
+                                         "une organisation déclarée dans « organisations »", key)
+                                 for key in p.get("orgs", []) if key not in keys]
+                    if not p.get("orgs"):
+                        problems.append(Problem(name, None, where,
+                                                "au moins une organisation liée",
+                                                p.get("label", "")))
+    return problems
+
+
 def read_seed(path: Path = NORD_FILE) -> dict[str, Any]:
     """Read and validate a seed file; every problem is collected before refusing it."""
     name = path.name
@@ -44,19 +62,7 @@ def read_seed(path: Path = NORD_FILE) -> dict[str, Any]:
     for i, m in enumerate(data.get("milestones", []), start=1):
         check_date(f"milestones[{i}].date", m.get("date"))
         check_date(f"milestones[{i}].end", m.get("end"))
-    for i, o in enumerate(data.get("programme", []), start=1):
-        for j, g in enumerate(o.get("groups", []), start=1):
-            for role in ("pilots", "partners"):
-                for k, p in enumerate(g.get(role, []), start=1):
-                    for key in p.get("orgs", []):
-                        if key not in keys:
-                            problems.append(Problem(
-                                name, None, f"programme[{i}].groups[{j}].{role}[{k}]",
-                                "une organisation déclarée dans « organisations »", key))
-                    if not p.get("orgs"):
-                        problems.append(Problem(
-                            name, None, f"programme[{i}].groups[{j}].{role}[{k}]",
-                            "au moins une organisation liée", p.get("label", "")))
+    problems += _participant_problems(name, data.get("programme", []), keys)
     for i, b in enumerate(data.get("governance", {}).get("bodies", []), start=1):
         for key in b.get("members", []):
             if key not in keys:
@@ -71,49 +77,11 @@ def _fd(text: str | None) -> FuzzyDate | None:
     return None if text is None else FuzzyDate.parse(text)
 
 
-@transaction.atomic
-def load_seed(path: Path = NORD_FILE, *, user: Any = None):
-    """Load the seed into the database (idempotent) and return the scheme."""
-    from sdaasp.scheme.convention.services import do_set_convention
-    from sdaasp.scheme.governance.models import Meeting
-    from sdaasp.scheme.governance.services import do_record_meeting, do_set_body
-    from sdaasp.scheme.organisations.services import (
-        do_sync_epci_organisations,
-        do_upsert_organisation,
-    )
+def _load_version(scheme: Any, v: dict[str, Any], orgs: dict[str, Any], *, user: Any) -> None:
+    """The procedure of the first version: consultations, tallies, approval, arrêté."""
     from sdaasp.scheme.procedure import services as proc
     from sdaasp.scheme.procedure.models import Decision, VersionStatus
-    from sdaasp.scheme.programme.services import do_set_group, do_set_orientation
-    from sdaasp.scheme.strategy.services import (
-        do_set_finding,
-        do_set_lever,
-        do_set_strategic_orientation,
-    )
 
-    data = read_seed(path)
-    s = data["scheme"]
-    dep = s["departement"]
-    orgs = {}
-    for o in data["organisations"]:
-        parent = orgs.get("etat") if o["key"].startswith("etat-") else None
-        orgs[o["key"]] = do_upsert_organisation(
-            dep, o["key"], name=o["name"], kind=o["kind"], full_name=o.get("full_name", ""),
-            collective=o.get("collective", False), note=o.get("note", ""), parent=parent)
-    do_sync_epci_organisations(dep, parent=orgs.get("epci"))
-
-    scheme = proc.do_create_scheme(
-        dep, title=s["title"], period_start_year=s["period_start_year"],
-        period_end_year=s["period_end_year"], deemed_clock_start=s["deemed_clock_start"],
-        visible_to_public=s["visible_to_public"], user=user)
-    for p in data["phases"]:
-        proc.do_set_phase(scheme, p["kind"], label=p["label"], start=_fd(p["start"]),
-                          end=_fd(p.get("end")), description=p.get("description", ""),
-                          user=user)
-    for m in data["milestones"]:
-        proc.do_add_milestone(scheme, title=m["title"], kind=m["kind"], date=_fd(m["date"]),
-                              end=_fd(m.get("end")), note=m.get("note", ""), user=user)
-
-    v = data["version"]
     version = scheme.versions.get(number=1)
     if version.label != v["label"]:
         version.label = v["label"]
@@ -144,6 +112,72 @@ def load_seed(path: Path = NORD_FILE, *, user: Any = None):
         proc.do_record_arrete(version, date=dt.date.fromisoformat(v["arrete"]["date"]),
                               reference=v["arrete"].get("reference", ""), user=user)
 
+
+def _load_programme(scheme: Any, programme: list[dict], orgs: dict[str, Any], *,
+                    user: Any) -> None:
+    """Orientations of the programme and their working groups with pilots and partners."""
+    from sdaasp.scheme.programme.services import do_set_group, do_set_orientation
+
+    for i, o in enumerate(programme, start=1):
+        orientation = do_set_orientation(scheme, i, o["title"], note=o.get("note", ""),
+                                         user=user)
+        for j, g in enumerate(o["groups"], start=1):
+            title = g.get("title")
+            note = g.get("note", "")
+            if title is None:
+                title = o["title"]
+                extra = ("Seul groupe de cette orientation : la présentation ne lui donne pas "
+                         "d'autre titre que celui de l'orientation.")
+                note = f"{extra} {note}".strip()
+            do_set_group(orientation, j, title, note=note,
+                         pilots=[(p["label"], [orgs[k] for k in p["orgs"]]) for p in g["pilots"]],
+                         partners=[(p["label"], [orgs[k] for k in p["orgs"]])
+                                   for p in g["partners"]],
+                         user=user)
+
+
+@transaction.atomic
+def load_seed(path: Path = NORD_FILE, *, user: Any = None):
+    """Load the seed into the database (idempotent) and return the scheme."""
+    from sdaasp.scheme.convention.services import do_set_convention
+    from sdaasp.scheme.governance.models import Meeting
+    from sdaasp.scheme.governance.services import do_record_meeting, do_set_body
+    from sdaasp.scheme.organisations.services import (
+        do_sync_epci_organisations,
+        do_upsert_organisation,
+    )
+    from sdaasp.scheme.procedure import services as proc
+    from sdaasp.scheme.strategy.services import (
+        do_set_finding,
+        do_set_lever,
+        do_set_strategic_orientation,
+    )
+
+    data = read_seed(path)
+    s = data["scheme"]
+    dep = s["departement"]
+    orgs = {}
+    for o in data["organisations"]:
+        parent = orgs.get("etat") if o["key"].startswith("etat-") else None
+        orgs[o["key"]] = do_upsert_organisation(
+            dep, o["key"], name=o["name"], kind=o["kind"], full_name=o.get("full_name", ""),
+            collective=o.get("collective", False), note=o.get("note", ""), parent=parent)
+    do_sync_epci_organisations(dep, parent=orgs.get("epci"))
+
+    scheme = proc.do_create_scheme(
+        dep, title=s["title"], period_start_year=s["period_start_year"],
+        period_end_year=s["period_end_year"], deemed_clock_start=s["deemed_clock_start"],
+        visible_to_public=s["visible_to_public"], user=user)
+    for p in data["phases"]:
+        proc.do_set_phase(scheme, p["kind"], label=p["label"], start=_fd(p["start"]),
+                          end=_fd(p.get("end")), description=p.get("description", ""),
+                          user=user)
+    for m in data["milestones"]:
+        proc.do_add_milestone(scheme, title=m["title"], kind=m["kind"], date=_fd(m["date"]),
+                              end=_fd(m.get("end")), note=m.get("note", ""), user=user)
+
+    _load_version(scheme, data["version"], orgs, user=user)
+
     for i, f in enumerate(data["findings"], start=1):
         f = {"text": f} if isinstance(f, str) else f
         do_set_finding(scheme, i, f["text"], note=f.get("note", ""), user=user)
@@ -168,22 +202,7 @@ def load_seed(path: Path = NORD_FILE, *, user: Any = None):
                       meeting=meeting, signatories_note=c.get("signatories_note", ""),
                       commitments=[(x["kind"], x["text"]) for x in c["commitments"]], user=user)
 
-    for i, o in enumerate(data["programme"], start=1):
-        orientation = do_set_orientation(scheme, i, o["title"], note=o.get("note", ""),
-                                         user=user)
-        for j, g in enumerate(o["groups"], start=1):
-            title = g.get("title")
-            note = g.get("note", "")
-            if title is None:
-                title = o["title"]
-                extra = ("Seul groupe de cette orientation : la présentation ne lui donne pas "
-                         "d'autre titre que celui de l'orientation.")
-                note = f"{extra} {note}".strip()
-            do_set_group(orientation, j, title, note=note,
-                         pilots=[(p["label"], [orgs[k] for k in p["orgs"]]) for p in g["pilots"]],
-                         partners=[(p["label"], [orgs[k] for k in p["orgs"]])
-                                   for p in g["partners"]],
-                         user=user)
+    _load_programme(scheme, data["programme"], orgs, user=user)
     return scheme
 
 

@@ -33,109 +33,127 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:60] or "partenaire"
 
 
+def _geojson_records(p: Path) -> tuple[str, str, list[tuple[int, dict]]]:
+    """Features as (feature number, lower-cased properties with ``lon``/``lat``)."""
+    name, sha, feats = _features(p)
+    records = []
+    for n, f in enumerate(feats, start=1):
+        props = f.get("properties") if isinstance(f, dict) else None
+        rec = {str(k).strip().lower(): v for k, v in props.items()} \
+            if isinstance(props, dict) else {}
+        ll = point_lonlat(f) if isinstance(f, dict) else None
+        rec["lon"], rec["lat"] = (ll if ll else ("", ""))
+        rec["_geometry_ok"] = ll is not None or (isinstance(f, dict)
+                                                 and f.get("geometry") is None)
+        records.append((n, rec))
+    return name, sha, records
+
+
+class _Record:
+    """One row of a partner's file, read and checked; ``problems`` lists what is wrong."""
+
+    def __init__(self, name: str, line: int, rec: dict, known: set[str]) -> None:
+        self.name, self.line, self.rec = name, line, rec
+        self.problems: list[Problem] = []
+        for k in REQUIRED:
+            if not self.get(k):
+                self.bad(k, "une valeur", "une valeur vide")
+        self.code = self.get("type").upper()
+        if self.code and self.code not in known:
+            self.bad("type", "un code de la nomenclature (TYPEQU comme A206, ou FS_FIXE, "
+                             "MSAP, PERMANENCE, CONSEILLER_NUM, MAIRIE…)",
+                     f"« {self.get('type')} »")
+        if rec.get("_geometry_ok") is False:
+            self.bad("geometry", "un point (longitude, latitude)", "une autre géométrie")
+        self._position()
+        self.capacity = _num(self.get("capacite"))
+        if self.capacity is False or (isinstance(self.capacity, float) and self.capacity < 0):
+            self.bad("capacite", "un nombre positif ou vide", f"« {self.get('capacite')} »")
+        self.itinerant = self.get("itinerant").lower()
+        if self.itinerant not in _YES | _NO:
+            self.bad("itinerant", "oui ou non", f"« {self.get('itinerant')} »")
+        try:
+            self.schedule = hours.parse_generic(self.get("horaires"))
+        except ValueError as exc:
+            self.bad("horaires", "le format « lu-ve 09:00-12:00,14:00-17:00; sa 09:00-12:00 »",
+                     f"« {self.get('horaires')} » ({exc})")
+            self.schedule = hours.UNKNOWN
+
+    def get(self, k: str) -> str:
+        v = self.rec.get(k)
+        return "" if v is None else str(v).replace("\x00", "").strip()
+
+    def bad(self, field: str, expected: str, found: str) -> None:
+        self.problems.append(Problem(self.name, self.line, field, expected, found))
+
+    def _position(self) -> None:
+        self.lon, self.lat, self.x, self.y = (_num(self.get(k)) for k in ("lon", "lat", "x", "y"))
+        for k, v in (("lon", self.lon), ("lat", self.lat), ("x", self.x), ("y", self.y)):
+            if v is False:
+                self.bad(k, "un nombre (point décimal)", f"« {self.get(k)} »")
+        self.commune = self.get("commune").upper()
+        if self.commune and not re.fullmatch(r"(?:\d{2}|2A|2B)\d{3}", self.commune):
+            self.bad("commune", "un code commune INSEE (ex. 59350)",
+                     f"« {self.get('commune')} »")
+        self.has_ll = isinstance(self.lon, float) and isinstance(self.lat, float)
+        self.has_xy = isinstance(self.x, float) and isinstance(self.y, float)
+        if self.has_ll and not (-180 <= self.lon <= 180  # type: ignore[operator]
+                                and -90 <= self.lat <= 90):  # type: ignore[operator]
+            self.bad("lon/lat", "des degrés WGS84 (lon, lat)",
+                     f"{self.get('lon')}, {self.get('lat')}")
+        if not self.has_ll and not self.has_xy and not self.commune:
+            self.bad("lon/lat ou x/y", "une position (lon/lat, x/y) ou au moins le code commune",
+                     "aucune")
+
+    def row(self, *, fmt: str, dataset: str, area: ImportArea | None) -> dict:
+        lon, lat = self.lon, self.lat
+        if self.has_xy and not self.has_ll:
+            lon, lat = _to_lonlat(self.x, self.y, area)  # type: ignore[arg-type]
+        g = self.get
+        fields = (g("nom"), self.code, g("lon"), g("lat"), g("x"), g("y"), self.commune)
+        key = g("identifiant") or hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
+        return {
+            "point_id": f"{'csv' if fmt == 'csv' else 'geojson'}:{dataset}:{key}",
+            "type_code": self.code, "nom": g("nom"),
+            "lon": lon if isinstance(lon, float) else np.nan,
+            "lat": lat if isinstance(lat, float) else np.nan,
+            "capacity": self.capacity if isinstance(self.capacity, float) else np.nan,
+            "commune_code": self.commune or None, "approximate": False,
+            "adresse": g("adresse"), "operateur": g("operateur"),
+            "itinerant": self.itinerant in _YES, "telephone": g("telephone"),
+            "email": g("courriel"),
+            "horaires": None if not g("horaires") else self.schedule.to_json(),
+            "horaires_texte": g("horaires"), **self.schedule.summary(), "line": self.line,
+        }
+
+
 def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
                  year: int | None = None, strict: bool = False,
                  dataset: str | None = None) -> ImportResult:
     """Read a partner's CSV or GeoJSON file in sdaasp's generic format."""
     p = Path(path)
     dataset = _slug(dataset or p.stem)
-    if fmt == "csv":
-        name, sha, records = _csv_records(p)
-    else:
-        name, sha, feats = _features(p)
-        records = []
-        for n, f in enumerate(feats, start=1):
-            props = f.get("properties") if isinstance(f, dict) else None
-            rec = {str(k).strip().lower(): v for k, v in (props or {}).items()} \
-                if isinstance(props, dict) else {}
-            ll = point_lonlat(f) if isinstance(f, dict) else None
-            rec["lon"], rec["lat"] = (ll if ll else ("", ""))
-            rec["_geometry_ok"] = ll is not None or (isinstance(f, dict)
-                                                     and f.get("geometry") is None)
-            records.append((n, rec))
+    name, sha, records = _csv_records(p) if fmt == "csv" else _geojson_records(p)
     known = nomenclature.known_codes()
     problems: list[Problem] = []
     rows: list[dict] = []
     ids: dict[str, int] = {}
     other = 0
     for line, rec in records:
-        def get(k: str, rec: dict = rec) -> str:
-            v = rec.get(k)
-            return "" if v is None else str(v).replace("\x00", "").strip()
-
-        bad_before = len(problems)
-        for k in REQUIRED:
-            if not get(k):
-                problems.append(Problem(name, line, k, "une valeur", "une valeur vide"))
-        code = get("type").upper()
-        if code and code not in known:
-            problems.append(Problem(name, line, "type",
-                                    "un code de la nomenclature (TYPEQU comme A206, ou FS_FIXE, "
-                                    "MSAP, PERMANENCE, CONSEILLER_NUM, MAIRIE…)",
-                                    f"« {get('type')} »"))
-        if rec.get("_geometry_ok") is False:
-            problems.append(Problem(name, line, "geometry", "un point (longitude, latitude)",
-                                    "une autre géométrie"))
-        lon, lat, x, y = (_num(get(k)) for k in ("lon", "lat", "x", "y"))
-        for k, v in (("lon", lon), ("lat", lat), ("x", x), ("y", y)):
-            if v is False:
-                problems.append(Problem(name, line, k, "un nombre (point décimal)",
-                                        f"« {get(k)} »"))
-        commune = get("commune").upper()
-        if commune and not re.fullmatch(r"(?:\d{2}|2A|2B)\d{3}", commune):
-            problems.append(Problem(name, line, "commune", "un code commune INSEE (ex. 59350)",
-                                    f"« {get('commune')} »"))
-        has_ll = isinstance(lon, float) and isinstance(lat, float)
-        has_xy = isinstance(x, float) and isinstance(y, float)
-        if has_ll and not (-180 <= lon <= 180 and -90 <= lat <= 90):  # type: ignore[operator]
-            problems.append(Problem(name, line, "lon/lat", "des degrés WGS84 (lon, lat)",
-                                    f"{get('lon')}, {get('lat')}"))
-        if not has_ll and not has_xy and not commune:
-            problems.append(Problem(name, line, "lon/lat ou x/y",
-                                    "une position (lon/lat, x/y) ou au moins le code commune",
-                                    "aucune"))
-        cap = _num(get("capacite"))
-        if cap is False or (isinstance(cap, float) and cap < 0):
-            problems.append(Problem(name, line, "capacite", "un nombre positif ou vide",
-                                    f"« {get('capacite')} »"))
-        itin = get("itinerant").lower()
-        if itin not in _YES | _NO:
-            problems.append(Problem(name, line, "itinerant", "oui ou non",
-                                    f"« {get('itinerant')} »"))
-        try:
-            sched = hours.parse_generic(get("horaires"))
-        except ValueError as exc:
-            problems.append(Problem(name, line, "horaires",
-                                    "le format « lu-ve 09:00-12:00,14:00-17:00; sa 09:00-12:00 »",
-                                    f"« {get('horaires')} » ({exc})"))
-            sched = hours.UNKNOWN
-        ident = get("identifiant")
+        r = _Record(name, line, rec, known)
+        ident = r.get("identifiant")
         if ident:
             if ident in ids:
-                problems.append(Problem(name, line, "identifiant", "un identifiant unique",
-                                        f"« {ident} », déjà à la ligne {ids[ident]}"))
+                r.bad("identifiant", "un identifiant unique",
+                      f"« {ident} », déjà à la ligne {ids[ident]}")
             ids.setdefault(ident, line)
-        if len(problems) > bad_before:
+        problems += r.problems
+        if r.problems:
             continue
-        if area is not None and commune and _dep(commune) != area.departement:
+        if area is not None and r.commune and _dep(r.commune) != area.departement:
             other += 1
             continue
-        if has_xy and not has_ll:
-            lon, lat = _to_lonlat(x, y, area)  # type: ignore[arg-type]
-        fields = (get("nom"), code, get("lon"), get("lat"), get("x"), get("y"), commune)
-        key = ident or hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
-        rows.append({
-            "point_id": f"{'csv' if fmt == 'csv' else 'geojson'}:{dataset}:{key}",
-            "type_code": code, "nom": get("nom"),
-            "lon": lon if isinstance(lon, float) else np.nan,
-            "lat": lat if isinstance(lat, float) else np.nan,
-            "capacity": cap if isinstance(cap, float) else np.nan,
-            "commune_code": commune or None, "approximate": False, "adresse": get("adresse"),
-            "operateur": get("operateur"), "itinerant": itin in _YES,
-            "telephone": get("telephone"), "email": get("courriel"),
-            "horaires": None if not get("horaires") else sched.to_json(),
-            "horaires_texte": get("horaires"), **sched.summary(), "line": line,
-        })
+        rows.append(r.row(fmt=fmt, dataset=dataset, area=area))
     if problems:
         raise InputFileError(problems)
     if not rows:

@@ -81,29 +81,9 @@ def _num(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def programme_workbook(scheme) -> Workbook:
-    """The programme of a scheme as a workbook (one sheet per table, French headers)."""
-    from sdaasp.scheme.organisations.models import Organisation
+def _programme_rows(scheme: Any) -> dict[str, list[list[Any]]]:
+    """The rows of every sheet of the programme workbook, in the order of :data:`SHEETS`."""
     from sdaasp.scheme.programme.models import Action
-
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "Lisez-moi"
-    for line in (
-        [f"Programme d'actions — {scheme.title}"],
-        ["Modifiez les feuilles puis réimportez : sdaasp scheme import-programme FICHIER.xlsx"],
-        ["Les lignes sont reconnues par leur code ; les organisations par leur identifiant "
-         "(feuille « Organisations »), séparées par « ; »."],
-        ["États possibles : " + ", ".join(s.label for s in ActionStatus)],
-        ["Les notes de suivi sont ajoutées, jamais supprimées ; une ligne retirée d'une autre "
-         "feuille n'est pas supprimée de la base (sauf pilotes, partenaires, territoires et "
-         "budget d'une action présente, remplacés par ceux du fichier)."],
-    ):
-        readme.append(line)
-    meta = wb.create_sheet(META)
-    meta.append(["département", scheme.departement])
-    meta.append(["première année", scheme.period_start_year])
-    meta.append(["format", "sdaasp-programme/1"])
 
     rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for o in scheme.programme_orientations.all():
@@ -141,6 +121,33 @@ def programme_workbook(scheme) -> Workbook:
             rows["Notes de suivi"].append([a.code, n.date,
                                            n.organisation.key if n.organisation else None,
                                            n.text])
+    return rows
+
+
+def programme_workbook(scheme) -> Workbook:
+    """The programme of a scheme as a workbook (one sheet per table, French headers)."""
+    from sdaasp.scheme.organisations.models import Organisation
+
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "Lisez-moi"
+    for line in (
+        [f"Programme d'actions — {scheme.title}"],
+        ["Modifiez les feuilles puis réimportez : sdaasp scheme import-programme FICHIER.xlsx"],
+        ["Les lignes sont reconnues par leur code ; les organisations par leur identifiant "
+         "(feuille « Organisations »), séparées par « ; »."],
+        ["États possibles : " + ", ".join(s.label for s in ActionStatus)],
+        ["Les notes de suivi sont ajoutées, jamais supprimées ; une ligne retirée d'une autre "
+         "feuille n'est pas supprimée de la base (sauf pilotes, partenaires, territoires et "
+         "budget d'une action présente, remplacés par ceux du fichier)."],
+    ):
+        readme.append(line)
+    meta = wb.create_sheet(META)
+    meta.append(["département", scheme.departement])
+    meta.append(["première année", scheme.period_start_year])
+    meta.append(["format", "sdaasp-programme/1"])
+
+    rows = _programme_rows(scheme)
     for name, cols in SHEETS.items():
         ws = wb.create_sheet(name)
         ws.append([c.header for c in cols])
@@ -168,63 +175,82 @@ class Parsed:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _cell(kind: str, value: Any) -> Any:
-    """Convert one cell; raise ValueError with what was expected."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value == "":
-            value = None
-    if value is None:
-        return [] if kind == "list" else None
-    if kind == "text":
-        return str(value) if not isinstance(value, float) or not value.is_integer() \
-            else str(int(value))
-    if kind == "int":
-        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise ValueError("un nombre entier")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ValueError("un nombre entier") from None
-    if kind == "decimal":
-        if isinstance(value, bool):
-            raise ValueError("un nombre")
-        try:
-            return Decimal(str(value).replace(",", ".").replace("\u202f", "").replace(" ", ""))
-        except InvalidOperation:
-            raise ValueError("un nombre") from None
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value)
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        try:
-            if m:
-                return dt.date(int(m[3]), int(m[2]), int(m[1]))
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("une date JJ/MM/AAAA") from None
-    if kind == "bool":
-        text = str(value).lower()
-        if text in ("oui", "vrai", "1", "true"):
-            return True
-        if text in ("non", "faux", "0", "false"):
-            return False
-        raise ValueError("« oui » ou « non »")
-    table = {"status": _STATUS, "direction": _DIRECTION, "role": _ROLE}.get(kind)
-    if table is not None:
+def _text(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError("un nombre entier")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError("un nombre entier") from None
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("un nombre")
+    try:
+        return Decimal(str(value).replace(",", ".").replace("\u202f", "").replace(" ", ""))
+    except InvalidOperation:
+        raise ValueError("un nombre") from None
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        if m:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("une date JJ/MM/AAAA") from None
+
+
+def _bool(value: Any) -> bool:
+    text = str(value).lower()
+    if text in ("oui", "vrai", "1", "true"):
+        return True
+    if text in ("non", "faux", "0", "false"):
+        return False
+    raise ValueError("« oui » ou « non »")
+
+
+def _list(value: Any) -> list[str]:
+    return [x.strip() for x in re.split(r"[;,\n]", str(value)) if x.strip()]
+
+
+def _choice(table: dict[str, str], choices: str) -> Any:
+    def convert(value: Any) -> str:
         found = table.get(str(value).lower())
         if found is None:
-            choices = {"status": ", ".join(s.label for s in ActionStatus),
-                       "direction": ", ".join(d.label for d in Direction),
-                       "role": "pilote, partenaire"}[kind]
             raise ValueError(f"une valeur parmi : {choices}")
         return found
-    if kind == "list":
-        return [x.strip() for x in re.split(r"[;,\n]", str(value)) if x.strip()]
-    raise AssertionError(kind)
+    return convert
+
+
+#: Converter of each column kind; each raises ValueError with what was expected.
+_CONVERTERS: dict[str, Any] = {
+    "text": _text, "int": _int, "decimal": _decimal, "date": _date, "bool": _bool,
+    "list": _list,
+    "status": _choice(_STATUS, ", ".join(s.label for s in ActionStatus)),
+    "direction": _choice(_DIRECTION, ", ".join(d.label for d in Direction)),
+    "role": _choice(_ROLE, "pilote, partenaire"),
+}
+
+
+def _cell(kind: str, value: Any) -> Any:
+    """Convert one cell; raise ValueError with what was expected. Empty is None (or [])."""
+    if isinstance(value, str):
+        value = value.strip() or None
+    if value is None:
+        return [] if kind == "list" else None
+    return _CONVERTERS[kind](value)
 
 
 def read_workbook(path: Path) -> Parsed:

@@ -27,6 +27,90 @@ def _col(sheet: str, header: str) -> str:
     return f"{get_column_letter(j + 1)} ({header})"
 
 
+class _Checker:
+    """Collects every problem of a parsed workbook (file, sheet, line, column) before refusing
+    it once; one method per kind of reference."""
+
+    def __init__(self, name: str, tables: dict[str, list[dict]], orgs: dict[str, Any]) -> None:
+        self.name = name
+        self.t = tables
+        self.orgs = orgs
+        self.problems: list[Problem] = []
+
+    def bad(self, sheet: str, rec: dict, header: str, expected: str, found: Any) -> None:
+        self.problems.append(Problem(f"{self.name}, feuille « {sheet} »", rec["_line"],
+                                     _col(sheet, header), expected, str(found)))
+
+    def unique(self, sheet: str, keyf: Any, header: str) -> None:
+        seen: set = set()
+        for rec in self.t[sheet]:
+            k = keyf(rec)
+            if k in seen:
+                self.bad(sheet, rec, header, "un code unique dans la feuille", k)
+            seen.add(k)
+
+    def members(self, sheet: str, rec: dict, header: str, known: Any, expected: str) -> None:
+        """Every key of the list cell ``header`` must be in ``known``."""
+        for key in rec[header]:
+            if key not in known:
+                self.bad(sheet, rec, header, expected, key)
+
+    def codes(self) -> None:
+        self.unique("Orientations", lambda r: r["code"], "code")
+        self.unique("Groupes", lambda r: r["code"], "code")
+        self.unique("Actions", lambda r: r["code"], "code")
+        self.unique("Indicateurs", lambda r: (r["action"], r["code"]), "code")
+        self.unique("Valeurs", lambda r: (r["action"], r["indicateur"], r["année"]), "année")
+
+    def groups(self) -> None:
+        orientation_codes = {r["code"] for r in self.t["Orientations"]}
+        group_codes = {r["code"] for r in self.t["Groupes"]}
+        for rec in self.t["Groupes"]:
+            if rec["orientation"] not in orientation_codes:
+                self.bad("Groupes", rec, "orientation",
+                         "une orientation de la feuille « Orientations »", rec["orientation"])
+        sheet = "Pilotes et partenaires"
+        for rec in self.t[sheet]:
+            if rec["groupe"] not in group_codes:
+                self.bad(sheet, rec, "groupe", "un groupe de la feuille « Groupes »",
+                         rec["groupe"])
+            self.members(sheet, rec, "organisations", self.orgs,
+                         "un identifiant de la feuille « Organisations »")
+
+    def actions(self, known_groups: set[str], places: dict[str, dict]) -> None:
+        targets = (("EPCI ciblés (SIREN)", "epci", "le SIREN d'un EPCI du département"),
+                   ("SCoT ciblés (code)", "scot", "le code d'un territoire SCoT"),
+                   ("communes ciblées (INSEE)", "commune", "un code INSEE de commune"))
+        for rec in self.t["Actions"]:
+            if rec["groupe"] not in known_groups:
+                self.bad("Actions", rec, "groupe", "un groupe existant", rec["groupe"])
+            for header in ("pilotes", "co-pilotes", "partenaires"):
+                self.members("Actions", rec, header, self.orgs, "un identifiant d'organisation")
+            for header, kind, expected in targets:
+                self.members("Actions", rec, header, places[kind], expected)
+            start, end = rec["début prévu"], rec["fin prévue"]
+            if start and end and end < start:
+                self.bad("Actions", rec, "fin prévue", "une date après le début prévu", end)
+
+    def dependents(self) -> None:
+        action_codes = {r["code"] for r in self.t["Actions"]}
+        indicator_keys = {(r["action"], r["code"]) for r in self.t["Indicateurs"]}
+        for sheet in ("Indicateurs", "Budget", "Notes de suivi"):
+            for rec in self.t[sheet]:
+                if rec["action"] not in action_codes:
+                    self.bad(sheet, rec, "action", "une action de la feuille « Actions »",
+                             rec["action"])
+        for rec in self.t["Valeurs"]:
+            if (rec["action"], rec["indicateur"]) not in indicator_keys:
+                self.bad("Valeurs", rec, "indicateur",
+                         "un indicateur de la feuille « Indicateurs »",
+                         f"{rec['action']} / {rec['indicateur']}")
+        for sheet, header in (("Budget", "financeur"), ("Notes de suivi", "organisation")):
+            for rec in self.t[sheet]:
+                if rec[header] and rec[header] not in self.orgs:
+                    self.bad(sheet, rec, header, "un identifiant d'organisation", rec[header])
+
+
 def import_programme(path: Path, *, user: Any = None) -> str:
     """Import the workbook (all or nothing) and return a French summary."""
     from sdaasp.diagnostic.territory.models import Commune, Epci, Scot
@@ -38,12 +122,6 @@ def import_programme(path: Path, *, user: Any = None) -> str:
     name = path.name
     parsed = read_workbook(path)
     t = parsed.tables
-    problems: list[Problem] = []
-
-    def bad(sheet: str, rec: dict, header: str, expected: str, found: Any) -> None:
-        problems.append(Problem(f"{name}, feuille « {sheet} »", rec["_line"],
-                                _col(sheet, header), expected, str(found)))
-
     scheme = Scheme.objects.filter(departement=parsed.departement,
                                    period_start_year=parsed.start_year).first()
     if scheme is None:
@@ -51,77 +129,22 @@ def import_programme(path: Path, *, user: Any = None) -> str:
                                       "un schéma enregistré",
                                       f"{parsed.departement} {parsed.start_year}")])
     orgs = {o.key: o for o in Organisation.objects.filter(departement=scheme.departement)}
-    epcis = {e.siren: e for e in Epci.objects.filter(departement_id=scheme.departement)}
-    scots = {s.code: s for s in Scot.objects.filter(departement_id=scheme.departement)}
-
-    def unique(sheet: str, keyf, header: str) -> None:
-        seen: set = set()
-        for rec in t[sheet]:
-            k = keyf(rec)
-            if k in seen:
-                bad(sheet, rec, header, "un code unique dans la feuille", k)
-            seen.add(k)
-
-    unique("Orientations", lambda r: r["code"], "code")
-    unique("Groupes", lambda r: r["code"], "code")
-    unique("Actions", lambda r: r["code"], "code")
-    unique("Indicateurs", lambda r: (r["action"], r["code"]), "code")
-    unique("Valeurs", lambda r: (r["action"], r["indicateur"], r["année"]), "année")
-    orientation_codes = {r["code"] for r in t["Orientations"]}
-    group_codes = {r["code"] for r in t["Groupes"]}
-    action_codes = {r["code"] for r in t["Actions"]}
-    indicator_keys = {(r["action"], r["code"]) for r in t["Indicateurs"]}
-    for rec in t["Groupes"]:
-        if rec["orientation"] not in orientation_codes:
-            bad("Groupes", rec, "orientation", "une orientation de la feuille « Orientations »",
-                rec["orientation"])
-    for rec in t["Pilotes et partenaires"]:
-        if rec["groupe"] not in group_codes:
-            bad("Pilotes et partenaires", rec, "groupe",
-                "un groupe de la feuille « Groupes »", rec["groupe"])
-        for key in rec["organisations"]:
-            if key not in orgs:
-                bad("Pilotes et partenaires", rec, "organisations",
-                    "un identifiant de la feuille « Organisations »", key)
     all_communes = {c for rec in t["Actions"] for c in rec["communes ciblées (INSEE)"]}
-    communes = {c.code: c for c in Commune.objects.filter(code__in=all_communes)}
-    known_groups = group_codes | set(WorkingGroup.objects.filter(
+    places = {
+        "epci": {e.siren: e for e in Epci.objects.filter(departement_id=scheme.departement)},
+        "scot": {s.code: s for s in Scot.objects.filter(departement_id=scheme.departement)},
+        "commune": {c.code: c for c in Commune.objects.filter(code__in=all_communes)},
+    }
+    known_groups = {r["code"] for r in t["Groupes"]} | set(WorkingGroup.objects.filter(
         orientation__scheme=scheme).values_list("code", flat=True))
-    for rec in t["Actions"]:
-        if rec["groupe"] not in known_groups:
-            bad("Actions", rec, "groupe", "un groupe existant", rec["groupe"])
-        for header in ("pilotes", "co-pilotes", "partenaires"):
-            for key in rec[header]:
-                if key not in orgs:
-                    bad("Actions", rec, header, "un identifiant d'organisation", key)
-        for siren in rec["EPCI ciblés (SIREN)"]:
-            if siren not in epcis:
-                bad("Actions", rec, "EPCI ciblés (SIREN)", "le SIREN d'un EPCI du département",
-                    siren)
-        for code in rec["SCoT ciblés (code)"]:
-            if code not in scots:
-                bad("Actions", rec, "SCoT ciblés (code)", "le code d'un territoire SCoT", code)
-        for code in rec["communes ciblées (INSEE)"]:
-            if code not in communes:
-                bad("Actions", rec, "communes ciblées (INSEE)", "un code INSEE de commune", code)
-        if rec["début prévu"] and rec["fin prévue"] and rec["fin prévue"] < rec["début prévu"]:
-            bad("Actions", rec, "fin prévue", "une date après le début prévu", rec["fin prévue"])
-    for sheet in ("Indicateurs", "Budget", "Notes de suivi"):
-        for rec in t[sheet]:
-            if rec["action"] not in action_codes:
-                bad(sheet, rec, "action", "une action de la feuille « Actions »", rec["action"])
-    for rec in t["Valeurs"]:
-        if (rec["action"], rec["indicateur"]) not in indicator_keys:
-            bad("Valeurs", rec, "indicateur", "un indicateur de la feuille « Indicateurs »",
-                f"{rec['action']} / {rec['indicateur']}")
-    for sheet, header in (("Budget", "financeur"), ("Notes de suivi", "organisation")):
-        for rec in t[sheet]:
-            if rec[header] and rec[header] not in orgs:
-                bad(sheet, rec, header, "un identifiant d'organisation", rec[header])
-    if problems:
-        raise InputFileError(problems)
-    counts = _apply(scheme, t, orgs, {"epci": epcis, "commune": communes, "scot": scots},
-                    user=user)
+    check = _Checker(name, t, orgs)
+    check.codes()
+    check.groups()
+    check.actions(known_groups, places)
+    check.dependents()
+    if check.problems:
+        raise InputFileError(check.problems)
+    counts = _apply(scheme, t, orgs, places, user=user)
     return (f"{counts['orientations']} orientations, {counts['groupes']} groupes, "
             f"{counts['actions']} fiches action ; {counts['changes']} modification(s) "
             "enregistrée(s) dans l'historique.")
