@@ -141,7 +141,8 @@ def test_zones_page_tables_and_axe(page, site, nord, axe_source):
     from sdaasp.diagnostic.zones.pipeline import compute_zones
     from sdaasp.diagnostic.zones.services import import_needs_file
 
-    import_needs_file(FIX / "needs" / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
+    import_needs_file(FIX / "needs" / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv",
+                      departement="59")
     compute_zones("59", territory=nord)
     page.goto(site + "/zones/")
     page.wait_for_selector("#carte.leaflet-container")

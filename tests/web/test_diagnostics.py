@@ -106,7 +106,7 @@ def test_cli_iris_origins_from_imported_mel_contours(nord_db, tmp_path, capsys, 
 
     mel = (Path(__file__).parents[1] / "fixtures" / "needs"
            / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson")
-    import_needs_file(mel, "mel-iris-2019")
+    import_needs_file(mel, "mel-iris-2019", departement="59")
     assert main(["diagnose", "59", "--origins", "iris", "--types", "MAIRIE",
                  "--output-dir", str(tmp_path)]) == 0
     run = DiagnosticRun.objects.latest("pk")

@@ -56,14 +56,16 @@ def test_offer_map_too_many_points_links_to_the_filtered_inventory(client, offer
     assert "<tbody>" not in page.split('id="tableau-points"')[1]
 
 
-def test_zones_page_lists_deficit_units_and_qpv(client, nord, tmp_path):
+def test_zones_page_lists_deficit_units_and_qpv(client, nord_db, nord, tmp_path):
     from sdaasp.diagnostic.zones.pipeline import compute_zones
     from sdaasp.diagnostic.zones.services import import_needs_file
     from sdaasp.needs.params import default_params_path
 
     needs = FIX / "needs"
-    import_needs_file(needs / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson", "mel-iris-2019")
-    import_needs_file(needs / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
+    import_needs_file(needs / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson", "mel-iris-2019",
+                      departement="59")
+    import_needs_file(needs / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv",
+                      departement="59")
     params = tmp_path / "p.toml"
     params.write_text(default_params_path().read_text(encoding="utf-8").replace(
         "seuil_minutes = 10", "seuil_minutes = 0"), encoding="utf-8")

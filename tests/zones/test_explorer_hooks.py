@@ -33,8 +33,10 @@ def test_overlays_registered_and_empty_before_any_run(client, nord_db):
 def test_overlays_and_card_after_a_run(client, nord_db, nord, tmp_path):
     from sdaasp.needs.params import default_params_path
 
-    import_needs_file(FIX / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson", "mel-iris-2019")
-    import_needs_file(FIX / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
+    import_needs_file(FIX / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson", "mel-iris-2019",
+                      departement="59")
+    import_needs_file(FIX / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv",
+                      departement="59")
     params = tmp_path / "p.toml"
     params.write_text(default_params_path().read_text(encoding="utf-8").replace(
         "seuil_minutes = 10", "seuil_minutes = 0"), encoding="utf-8")

@@ -19,17 +19,9 @@ MEL_CSV = FIX / "IRIS_MEL_PROFILS_SOCIAUX_PLAT_2019-extrait.csv"
 MEL_GEO = FIX / "IRIS_MEL_PROFILS_SOCIAUX_2019-extrait.geojson"
 
 
-@pytest.fixture
-def cli_ready(monkeypatch):
-    """The test database is already migrated: skip the CLI's own migrate."""
-    from sdaasp.cli import _django
-
-    monkeypatch.setattr(_django, "_ready", True)
-
-
-def test_import_is_idempotent():
+def test_import_is_idempotent(nord_db):
     for _ in range(2):
-        src = import_needs_file(MEL_CSV, "mel-iris-2019")
+        src = import_needs_file(MEL_CSV, "mel-iris-2019", departement="59")
         assert models.NeedsSource.objects.count() == 1
         assert models.NeedsValue.objects.count() == 3
     v = models.NeedsValue.objects.get(source=src, code="595120101").values
@@ -39,14 +31,16 @@ def test_import_is_idempotent():
     assert src.notes and "595120102" in src.notes[0]
 
 
-def test_bad_file_writes_nothing():
+def test_bad_file_writes_nothing(nord_db):
     with pytest.raises(InputFileError):
-        import_needs_file(FIX / "base-ic-evol-struct-pop-2019-erreurs.csv", "recensement")
+        import_needs_file(FIX / "base-ic-evol-struct-pop-2019-erreurs.csv", "recensement",
+                          departement="59")
     assert models.NeedsSource.objects.count() == 0
     assert models.NeedsValue.objects.count() == 0
 
 
-def test_departement_filter():
+def test_departement_filter(nord_db, departement):
+    departement("62", "Pas-de-Calais")
     with pytest.raises(SdaaspError, match="aucune zone du département 62"):
         import_needs_file(FIX / "base-cc-logement-2019.csv", "recensement", departement="62")
     src = import_needs_file(FIX / "base-cc-logement-2019.csv", "recensement", departement="59")
@@ -70,7 +64,7 @@ def test_run_without_files_says_what_is_missing(nord_db, nord):
 
 
 def test_run_with_mel_extract_is_recorded_and_reproducible(nord_db, nord):
-    import_needs_file(MEL_GEO, "mel-iris-2019")
+    import_needs_file(MEL_GEO, "mel-iris-2019", departement="59")
     a = compute_zones("59", territory=nord)
     b = compute_zones("59", territory=nord)
     assert a.run.digest == b.run.digest and a.run.pk != b.run.pk
@@ -91,7 +85,8 @@ def test_real_mel_file_precarity_by_iris_for_95_communes(shared_data, nord_db, n
     import pandas as pd
 
     folder = shared_data / "mel-2019"
-    import_needs_file(folder / "IRIS_MEL_PROFILS_SOCIAUX_2019.geojson", "mel-iris-2019")
+    import_needs_file(folder / "IRIS_MEL_PROFILS_SOCIAUX_2019.geojson", "mel-iris-2019",
+                      departement="59")
     a = compute_zones("59", territory=nord)
     mel = set(pd.read_csv(folder / "LISTE_COMMUNES_MEL.csv", dtype=str)["INSEE_COM"])
     iris = a.run.units.filter(level="iris")
@@ -115,7 +110,7 @@ def test_cli_zones_and_import(cli_ready, nord_db, capsys):
     assert "une France Services (FRANCE_SERVICES)" in out
 
 
-def test_cli_refused_file_exit_2_french(cli_ready, capsys):
+def test_cli_refused_file_exit_2_french(cli_ready, nord_db, capsys):
     code = main(["needs", "import", str(FIX / "base-ic-evol-struct-pop-2019-erreurs.csv"),
                  "--source", "recensement"])
     err = capsys.readouterr().err
@@ -138,8 +133,9 @@ def test_cli_bad_params_exit_2(cli_ready, nord_db, tmp_path, capsys):
 def test_zones_pages(client, nord_db, nord, tmp_path):
     empty = client.get("/zones/").content.decode()
     assert "sdaasp zones 59" in empty
-    import_needs_file(MEL_GEO, "mel-iris-2019")
-    import_needs_file(FIX / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv")
+    import_needs_file(MEL_GEO, "mel-iris-2019", departement="59")
+    import_needs_file(FIX / "QP2024_France_hexagonale_WGS84-extrait.geojson", "qpv",
+                      departement="59")
     params = tmp_path / "p.toml"
     from sdaasp.needs.params import default_params_path
 

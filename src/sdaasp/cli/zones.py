@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("file", metavar="FICHIER", type=Path, help="fichier à importer")
     i.add_argument("--source", required=True, choices=KINDS, help="type du fichier")
     i.add_argument("--departement", metavar="CODE", default=None,
-                   help="ne garder que les zones de ce département (ex. 59)")
+                   help="département pour lequel importer : seules ses zones (ou ses QPV) "
+                        "sont gardées, les imports des autres départements restent intacts "
+                        "(par défaut : SDAASP_DEPARTEMENT ou 59)")
     i.set_defaults(handler=_import)
 
     z = sub.add_parser(
@@ -65,9 +67,10 @@ def _import(args: argparse.Namespace) -> int:
     from sdaasp.cli import _django
 
     _django.setup()
+    from sdaasp.cli.services import _dep
     from sdaasp.diagnostic.zones.services import import_needs_file
 
-    src = import_needs_file(args.file, args.source, departement=args.departement)
+    src = import_needs_file(args.file, args.source, departement=_dep(args.departement))
     what = "QPV" if src.kind == "qpv" else ("IRIS" if src.level == "iris" else "communes")
     print(f"Importé : {src.label} — {src.rows} {what} ({args.file.name}).")
     if src.indicators:

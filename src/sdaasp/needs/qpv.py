@@ -12,6 +12,7 @@ would be finer and is left for later (docs/methods.md).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +23,7 @@ import shapely
 
 from sdaasp.errors import InputFileError, Problem
 from sdaasp.needs.sources import file_sha256, read_bytes
+from sdaasp.offer.importers import departement_of_commune
 
 L93 = 2154
 
@@ -88,6 +90,25 @@ def read_qpv(path: str | Path) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     meta = {"label": f"ANCT, contours des quartiers prioritaires (liste {vintage})",
             "vintage": vintage, "sha256": file_sha256(data), "path": str(path)}
     return qpv, meta
+
+
+#: The three-character département field of a QPV code (2015 ``QP059001``, 2024
+#: ``QN05901M``): ``0`` + a metropolitan département (``059``, ``02A``) or an overseas one
+#: (``971``…``976``, and the overseas collectivities 975, 977, 978, 984…989).
+_DEP_FIELD = re.compile(r"0((?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]))|(97[1-8]|98[4-9])")
+
+
+def qpv_departement(code: str, communes: str = "") -> str | None:
+    """The département of a QPV: the département field of its code (characters 3 to 5:
+    ``QN05901M`` → ``59``, ``QP02A001`` → ``2A``, ``QP971005`` → ``971``), compared exactly
+    — never a prefix, so Aube's ``QN010…`` and Aude's ``QN011…`` are not Ain's (``QN001…``).
+    When the code has no such field, the département of its communes (comma-separated INSEE
+    codes) if they all agree; otherwise ``None``."""
+    m = _DEP_FIELD.fullmatch(code.strip().upper()[2:5])
+    if m:
+        return m.group(1) or m.group(2)
+    deps = {departement_of_commune(c) for c in communes.split(",") if c.strip()}
+    return deps.pop() if len(deps) == 1 else None
 
 
 def population_in_qpv(areas: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame) -> np.ndarray:

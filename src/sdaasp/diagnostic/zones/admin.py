@@ -5,8 +5,9 @@ from sdaasp.diagnostic.zones import models
 
 @admin.register(models.NeedsSource)
 class NeedsSourceAdmin(admin.ModelAdmin):
-    list_display = ["label", "file_name", "kind", "level", "vintage", "rows", "imported_at"]
-    list_filter = ["kind", "level"]
+    list_display = ["label", "file_name", "departement", "kind", "level", "vintage", "rows",
+                    "imported_at"]
+    list_filter = ["departement", "kind", "level"]
 
 
 @admin.register(models.ZonesRun)
@@ -17,6 +18,7 @@ class ZonesRunAdmin(admin.ModelAdmin):
 
 @admin.register(models.Qpv)
 class QpvAdmin(admin.ModelAdmin):
-    list_display = ["nom", "code", "communes"]
+    list_display = ["nom", "code", "communes", "source__departement"]
+    list_filter = ["source__departement"]
     search_fields = ["nom", "code"]
     exclude = ["geometry_wkb", "geojson"]

@@ -22,6 +22,11 @@ LEVELS = [("iris", "IRIS"), ("commune", "commune")]
 
 
 class NeedsSource(models.Model):
+    """An imported needs file for one département: only the areas (or QPV) of that
+    département are kept, so a national file imported for 62 leaves 59's import untouched."""
+
+    departement = models.ForeignKey(Departement, on_delete=models.CASCADE,
+                                    related_name="needs_sources")
     kind = models.CharField("type de fichier", max_length=20, choices=SOURCE_KINDS)
     level = models.CharField("niveau", max_length=10, choices=LEVELS, blank=True)
     file_name = models.CharField("nom du fichier", max_length=255)
@@ -37,12 +42,13 @@ class NeedsSource(models.Model):
     class Meta:
         verbose_name = "fichier de besoins"
         verbose_name_plural = "fichiers de besoins"
-        ordering = ["kind", "file_name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "level", "file_name"],
-                                               name="needs_source_unique_file")]
+        ordering = ["departement", "kind", "file_name"]
+        constraints = [models.UniqueConstraint(
+            fields=["departement", "kind", "level", "file_name"],
+            name="needs_source_unique_dep_file")]
 
     def __str__(self) -> str:
-        return f"{self.label} — {self.file_name}"
+        return f"{self.label} — {self.file_name} ({self.departement_id})"
 
 
 class NeedsValue(models.Model):
@@ -62,6 +68,14 @@ class NeedsValue(models.Model):
                                                name="needs_value_unique_area")]
 
 
+class QpvQuerySet(models.QuerySet):
+    def of_departement(self, code: str) -> QpvQuerySet:
+        """The QPV imported for département ``code``: those of its needs sources (an import
+        keeps only the département's QPV). An exact match, never a pattern built from a
+        code (``01`` must not reach Aube's ``QN010…`` nor Aude's ``QN011…``)."""
+        return self.filter(source__departement_id=code)
+
+
 class Qpv(models.Model):
     source = models.ForeignKey(NeedsSource, on_delete=models.CASCADE, related_name="qpvs")
     code = models.CharField("code QPV", max_length=12)
@@ -69,6 +83,8 @@ class Qpv(models.Model):
     communes = models.CharField("communes", max_length=300, blank=True)
     geometry_wkb = models.BinaryField("géométrie (WKB, Lambert-93)", editable=False)
     geojson = models.TextField("géométrie simplifiée (GeoJSON WGS84)", editable=False)
+
+    objects = QpvQuerySet.as_manager()
 
     class Meta:
         verbose_name = "quartier prioritaire (QPV)"

@@ -12,11 +12,15 @@ import shapely
 from django.db import transaction
 
 from sdaasp import __version__
+from sdaasp.diagnostic.offer.services import get_departement
 from sdaasp.diagnostic.territory.models import Departement
 from sdaasp.diagnostic.zones import models
 from sdaasp.errors import SdaaspError
 from sdaasp.needs import READERS, ZonesResult, read_qpv
+from sdaasp.needs.qpv import qpv_departement
 from sdaasp.needs.sources import VALUE_COLUMNS, NeedsSource
+from sdaasp.offer.importers import departement_of_commune
+from sdaasp.territory.build import normalise_code
 from sdaasp.territory.geometry import web_geojson
 
 L93 = 2154
@@ -27,23 +31,23 @@ def _num(v: object) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)  # type: ignore[arg-type]
 
 
-def import_needs_file(path: str | Path, kind: str, *,
-                      departement: str | None = None) -> models.NeedsSource:
-    """Read ``path`` with the importer ``kind`` and store it, replacing an earlier import of
-    the same file name (idempotent). With ``departement``, only its areas are kept. The file
-    is validated completely before anything is written."""
+def import_needs_file(path: str | Path, kind: str, *, departement: str) -> models.NeedsSource:
+    """Read ``path`` with the importer ``kind`` and store the areas (or QPV) of one
+    département, replacing an earlier import of the same file name for that département
+    (idempotent) and leaving other départements' imports untouched: a national file is
+    imported once per département. The département's territory must be saved. The file is
+    validated completely before anything is written."""
     path = Path(path)
     if kind not in KINDS:
         raise SdaaspError(f"Type de fichier inconnu : « {kind} » (attendu : {', '.join(KINDS)}).")
+    dep = get_departement(departement)
     if kind == "qpv":
-        return _import_qpv(path, departement)
+        return _import_qpv(path, dep)
     src: NeedsSource = READERS[kind](path)
-    values = src.values
-    if departement:
-        values = values[values["commune_code"].str.startswith(departement)]
-        if values.empty:
-            raise SdaaspError(f"{path.name} : aucune zone du département {departement} dans "
-                              "ce fichier ; rien n'a été enregistré.")
+    values = _of_departement(src.values, dep.code)
+    if values.empty:
+        raise SdaaspError(f"{path.name} : aucune zone du département {dep.code} dans ce "
+                          "fichier ; rien n'a été enregistré.")
     geo = {}
     names = {}
     if src.geometry is not None:
@@ -59,7 +63,7 @@ def import_needs_file(path: str | Path, kind: str, *,
                      include_groups=False))
     with transaction.atomic():
         source, _ = models.NeedsSource.objects.update_or_create(
-            kind=kind, level=src.level, file_name=path.name,
+            departement=dep, kind=kind, level=src.level, file_name=path.name,
             defaults={"label": src.label, "vintage": src.vintage, "sha256": src.sha256,
                       "indicators": src.indicators(), "definitions": src.definitions,
                       "notes": list(src.notes), "rows": len(packed)},
@@ -73,19 +77,26 @@ def import_needs_file(path: str | Path, kind: str, *,
     return source
 
 
-def _import_qpv(path: Path, departement: str | None) -> models.NeedsSource:
+def _of_departement(values: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The rows whose commune is in département ``code``, by the exact INSEE rule (``59350``
+    → ``59``, ``2A004`` → ``2A``, ``97105`` → ``971``), never a bare prefix."""
+    keep = [c for c in values["commune_code"].unique() if departement_of_commune(c) == code]
+    return values[values["commune_code"].isin(keep)]
+
+
+def _import_qpv(path: Path, dep: Departement) -> models.NeedsSource:
     qpv, meta = read_qpv(path)
-    if departement:
-        dep3 = departement.zfill(3)
-        qpv = qpv[qpv["code"].str[2:5] == dep3]
-        if qpv.empty:
-            raise SdaaspError(f"{path.name} : aucun QPV du département {departement} dans ce "
-                              "fichier ; rien n'a été enregistré.")
+    deps = [qpv_departement(c, com) for c, com in zip(qpv["code"], qpv["communes"],
+                                                       strict=True)]
+    qpv = qpv[[d == dep.code for d in deps]]
+    if qpv.empty:
+        raise SdaaspError(f"{path.name} : aucun QPV du département {dep.code} dans ce "
+                          "fichier ; rien n'a été enregistré.")
     wkb = shapely.to_wkb(qpv.geometry.to_numpy())
     gj = web_geojson(qpv.geometry, tolerance_m=5.0)
     with transaction.atomic():
         source, _ = models.NeedsSource.objects.update_or_create(
-            kind="qpv", level="", file_name=path.name,
+            departement=dep, kind="qpv", level="", file_name=path.name,
             defaults={"label": meta["label"], "vintage": meta["vintage"],
                       "sha256": meta["sha256"], "indicators": ["part_qpv"],
                       "definitions": {"part_qpv": "population en QPV (pondération surfacique) "
@@ -108,7 +119,8 @@ def load_sources(departement: str) -> tuple[list[NeedsSource], gpd.GeoDataFrame 
     sources: list[NeedsSource] = []
     inputs: list[dict] = []
     qpv_frames = []
-    for s in models.NeedsSource.objects.order_by("-imported_at", "-id"):
+    for s in models.NeedsSource.objects.filter(
+            departement_id=normalise_code(departement)).order_by("-imported_at", "-id"):
         inputs.append({"type": s.kind, "fichier": s.file_name, "source": s.label,
                        "millesime": s.vintage, "sha256": s.sha256})
         if s.kind == "qpv":
@@ -117,8 +129,7 @@ def load_sources(departement: str) -> tuple[list[NeedsSource], gpd.GeoDataFrame 
                 {"code": [r[0] for r in rows], "nom": [r[1] for r in rows]},
                 geometry=shapely.from_wkb([bytes(r[2]) for r in rows]), crs=L93))
             continue
-        rows = list(s.values.filter(commune_code__startswith=departement)
-                    .values_list("code", "commune_code", "values", "nom", "geometry_wkb"))
+        rows = list(s.values.values_list("code", "commune_code", "values", "nom", "geometry_wkb"))
         if not rows:
             continue
         long = [(code, com, ind, *triple) for code, com, vals, _, _ in rows

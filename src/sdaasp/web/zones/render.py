@@ -56,7 +56,7 @@ def render_map(run: models.ZonesRun, scots: list[tuple[str, str, str]], *, fmt: 
         handles.append(Patch(facecolor=PRIORITY_FILL, edgecolor="#000000",
                              label=f"Zones prioritaires du SDAASP ({len(gj)})"))
     if "qpv" in layers:
-        gj = list(models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{run.departement_id}")
+        gj = list(models.Qpv.objects.of_departement(run.departement_id)
                   .values_list("geojson", flat=True))
         if gj:
             _series(gj).plot(ax=ax, facecolor="none", edgecolor="#000000", linewidth=1.0)

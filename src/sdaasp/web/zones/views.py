@@ -59,10 +59,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "zones/index.html", {
         "run": run, "dep": dep, "zones": zones, "deficit_only": deficit_only,
         "scots": [{"nom": s.nom, "colour": colours[s.code]} for s in dep.scots.order_by("nom")],
-        "qpv_count": models.Qpv.objects.filter(
-            code__regex=rf"^Q[A-Z]0?{dep.code}").count(),
+        "qpv_count": models.Qpv.objects.of_departement(dep.code).count(),
         # the map's QPV and deficit layers, as tables beside the map (RGAA)
-        "qpvs": models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{dep.code}")
+        "qpvs": models.Qpv.objects.of_departement(dep.code)
         .only("code", "nom", "communes").order_by("code"),
         "deficits": run.units.filter(acces="déficitaire").only(
             "unit_code", "nom", "level", "population", "statut").order_by("unit_code"),
@@ -96,7 +95,7 @@ def _layer(run: models.ZonesRun | None, code: str, name: str) -> HttpResponse:
         feats = [
             '{"type":"Feature","geometry":' + q.geojson + ',"properties":{"nom":' + _js(q.nom)
             + ',"code":' + _js(q.code) + '}}'
-            for q in models.Qpv.objects.filter(code__regex=rf"^Q[A-Z]0?{code}")
+            for q in models.Qpv.objects.of_departement(code)
         ]
     elif run is None and name in ("scot", "deficitaires", "prioritaires"):
         feats = []
@@ -120,8 +119,6 @@ def _layer(run: models.ZonesRun | None, code: str, name: str) -> HttpResponse:
 
 
 def _js(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)
 
 
