@@ -102,13 +102,7 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
         if itin not in _YES | _NO:
             problems.append(Problem(name, line, "itinerant", "oui ou non",
                                     f"« {get('itinerant')} »"))
-        try:
-            sched = hours.parse_generic(get("horaires"))
-        except ValueError as exc:
-            problems.append(Problem(name, line, "horaires",
-                                    "le format « lu-ve 09:00-12:00,14:00-17:00; sa 09:00-12:00 »",
-                                    f"« {get('horaires')} » ({exc})"))
-            sched = hours.UNKNOWN
+        sched = hours.parse_generic(get("horaires"))  # unreadable: unknown, flagged, text kept
         ident = get("identifiant")
         if ident:
             if ident in ids:
