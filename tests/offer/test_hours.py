@@ -321,3 +321,19 @@ def test_hours_match_a_brute_force_evaluation(rules, sep):
         assert got == expected, text
         assert s.hours_per_week == round(sum(len(d) for d in expected) / 60, 2)
         assert s.days_open == sum(1 for d in expected if d)
+
+
+_TOKENS = ["Mo", "Tu-Th", "Su", "PH", "off", "unknown", "Jul-Aug", "week 1-26", "Mo[1]", "24/7",
+           "09:00-12:00", "22:00-02:00", "10:00+", "sunrise-sunset", "||", ";", ",", '"rdv"',
+           "lundi", "du", "au", "fermé", "9h", "12h30", "à", "et", "/", "\n", "sur RDV", "xx"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(_TOKENS), max_size=10).map(" ".join) | st.text(max_size=30))
+def test_generic_never_raises_and_flags_what_it_cannot_read(text):
+    s = parse_generic(text)
+    assert len(s.days) == 7
+    if text.strip() and s.days == (None,) * 7 and not s.approximate:
+        assert "unknown" in generic_to_osm(text)  # said unknown in OSM, not unreadable
+    if text.strip() and not s.approximate:
+        generic_to_osm(text)  # read, so it has an OSM reading (raises if unreadable)
