@@ -72,12 +72,9 @@ class _Record:
         self.itinerant = self.get("itinerant").lower()
         if self.itinerant not in _YES | _NO:
             self.bad("itinerant", "oui ou non", f"« {self.get('itinerant')} »")
-        try:
-            self.schedule = hours.parse_generic(self.get("horaires"))
-        except ValueError as exc:
-            self.bad("horaires", "le format « lu-ve 09:00-12:00,14:00-17:00; sa 09:00-12:00 »",
-                     f"« {self.get('horaires')} » ({exc})")
-            self.schedule = hours.UNKNOWN
+        # unreadable hours do not refuse the row: unknown, flagged, text kept, and reported
+        self.schedule = hours.parse_generic(self.get("horaires"))
+        self.hours_unread = bool(self.get("horaires")) and self.schedule.approximate
 
     def get(self, k: str) -> str:
         v = self.rec.get(k)
@@ -138,6 +135,7 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
     problems: list[Problem] = []
     rows: list[dict] = []
     ids: dict[str, int] = {}
+    unread: list[Problem] = []
     other = 0
     for line, rec in records:
         r = _Record(name, line, rec, known)
@@ -154,6 +152,11 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
             other += 1
             continue
         rows.append(r.row(fmt=fmt, dataset=dataset, area=area))
+        if r.hours_unread:
+            unread.append(Problem(name, line, "horaires",
+                                  "des horaires lisibles (voir docs/offer.md)",
+                                  f"« {r.get('horaires')} » : lus en partie ou illisibles, "
+                                  "conservés tels quels et comptés comme inconnus"))
     if problems:
         raise InputFileError(problems)
     if not rows:
@@ -165,6 +168,7 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
     res = _finish_lonlat(rows, name=name, sha=sha, source=fmt, year=year, area=area,
                          strict=strict, rows_read=len(records), other=other)
     res.dataset = dataset
+    res.warnings.extend(unread)
     return res
 
 
