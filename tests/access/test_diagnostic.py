@@ -115,3 +115,40 @@ def test_network_far_from_the_territory_is_reported_not_zero(terr, services, sha
     assert any("origine(s) trop loin du réseau" in w for w in r.warnings)
     dep = r.summaries[r.summaries["niveau"] == "departement"]
     assert (dep["population_disponible"] == 0).all() and dep["part_plus_20"].isna().all()
+
+
+def test_result_tables_carry_their_index(terr, services):
+    """Accessors give tables indexed by origin id and by (level, code, type): nothing to align
+    by hand; they agree with the compact arrays they come from."""
+    origins, info = build_origins(terr, "grid", cell_m=1000)
+    shuffled = origins.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    r = run_diagnostic(terr, services, CrowflyModel(), origins=shuffled, origins_info=info,
+                       basket=["A", "B"])
+    t = r.times()
+    assert t.index.name == "origin_id" and list(t.columns) == ["A", "B", BASKET_CODE]
+    assert list(t.index) == list(shuffled["origin_id"])
+    np.testing.assert_array_equal(t.to_numpy(), r.nearest.minutes)
+    one = shuffled.iloc[7]
+    sv = services[services["type_code"] == "A"]
+    d = np.hypot(sv["x"] - one["x"], sv["y"] - one["y"]).min() * 1.3
+    speed = (20.0, 35.0, 60.0)[int(one["context"])] * 1000 / 60
+    assert t.loc[one["origin_id"], "A"] == pytest.approx(d / speed, rel=1e-12)
+    ids = r.times("point_id")
+    assert ids.loc[one["origin_id"], "A"] in set(sv["point_id"])
+    assert ids[BASKET_CODE].isna().all()
+    assert set(r.times("status").stack()) == {"calculé"}
+    long = r.nearest.to_frame()
+    assert len(long) == 3 * len(shuffled) and long["origin_id"].iloc[0] == shuffled["origin_id"][0]
+    assert r.origin_table().loc[one["origin_id"], "population"] == one["population"]
+    s = r.summary()
+    assert s.index.names == ["niveau", "code", "type_code"] and s.index.is_unique
+    assert s.loc[("departement", "99", "A"), "population"] == pytest.approx(
+        shuffled["population"].sum())
+    com = r.summary("commune")
+    assert com.index.names == ["code", "type_code"]
+    assert len(com) == 3 * len(terr.communes)
+    assert r.scores().empty and list(r.scores().index) == list(shuffled["origin_id"])
+    with pytest.raises(ValueError):
+        r.summary("region")
+    with pytest.raises(ValueError):
+        r.times("secondes")

@@ -22,9 +22,13 @@ from sdaasp.access.fca import (
 from sdaasp.travel import CrowflyModel
 
 
-def _case(seed=0, n=120, m=15):
+def _case(seed=0, n=120, m=15, unplaced=()):
+    """Random origins and services; origins in ``unplaced`` have no coordinates (the model
+    cannot place them), the last origin is placed far from every service."""
     rng = np.random.default_rng(seed)
     o = rng.uniform(0, 30_000, (n, 2))
+    o[list(unplaced)] = np.nan
+    o[-1] = [-300_000, -300_000]
     s = rng.uniform(0, 30_000, (m, 2))
     s[1] = s[0]                      # duplicate points
     demand = rng.integers(0, 3000, n).astype(float)
@@ -101,19 +105,55 @@ def _pysal(pairs, demand, supply, *, max_cost, weight_fn, enhanced):
                             cost_name="cost")
         method = acc.enhanced_two_stage_fca if enhanced else acc.two_stage_fca
         out = method(max_cost=max_cost, weight_fn=weight_fn)
-    return out.iloc[:, 0].reindex(np.arange(pairs.n_origins)).fillna(0.0).to_numpy()
+    # PySAL scores the origins of the cost table only: nan for every other origin
+    return out.iloc[:, 0].reindex(np.arange(pairs.n_origins)).to_numpy()
+
+
+def _check_against_pysal(pairs, ours, theirs, max_cost, unplaced):
+    """Equal where PySAL scores; elsewhere nan (not placed) or a real 0 (placed, no service
+    within ``max_cost``), which PySAL's cost table cannot tell apart."""
+    in_table = np.zeros(pairs.n_origins, dtype=bool)
+    in_table[pairs.origin[pairs.minutes <= max_cost]] = True
+    assert np.array_equal(np.isnan(theirs), ~in_table)
+    np.testing.assert_allclose(ours[in_table], theirs[in_table], rtol=1e-9, atol=0)
+    assert np.array_equal(np.flatnonzero(np.isnan(ours)), sorted(unplaced))
+    empty = pairs.placed & ~in_table
+    assert empty[-1] and (ours[empty] == 0).all()
 
 
 def test_equal_to_pysal_access():
     access = pytest.importorskip("access", reason="PySAL access n'est pas installé")
-    pairs, demand, supply = _case(3, n=200, m=20)
+    unplaced = (7, 11)
+    pairs, demand, supply = _case(3, n=200, m=20, unplaced=unplaced)
+    assert pairs.placed.sum() == 198
     fn = access.weights.step_fn({10: 1.0, 20: 0.68, 30: 0.22})
     ours = enhanced_two_stage_fca(pairs, demand, supply, decay=LUO_QI_2009)
     theirs = _pysal(pairs, demand, supply, max_cost=30, weight_fn=fn, enhanced=True)
-    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=0)
+    _check_against_pysal(pairs, ours, theirs, 30, unplaced)
     ours2 = two_stage_fca(pairs, demand, supply, max_minutes=15)
     theirs2 = _pysal(pairs, demand, supply, max_cost=15, weight_fn=None, enhanced=False)
-    np.testing.assert_allclose(ours2, theirs2, rtol=1e-9, atol=0)
+    _check_against_pysal(pairs, ours2, theirs2, 15, unplaced)
+
+
+def test_unplaced_origin_is_nan_placed_without_service_is_zero():
+    """Regression: 2SFCA, E2SFCA and gravity gave 0 to an origin the model could not place.
+    A placed origin with no service in its catchment keeps a real 0; the scores of the others
+    are those of the same case without the unplaced origins (they weigh nothing)."""
+    pairs, demand, supply = _case(6, unplaced=(3, 40))
+    keep = np.setdiff1d(np.arange(pairs.n_origins), [3, 40])
+    sub, _, _ = _case(6)
+    scores = {
+        "2sfca": lambda p, d: two_stage_fca(p, d, supply, max_minutes=20),
+        "e2sfca": lambda p, d: enhanced_two_stage_fca(p, d, supply, decay=DREES_APL_2015),
+        "gravity": lambda p, d: gravity_access(p, d, supply, decay=power_decay(1.0)),
+    }
+    for name, f in scores.items():
+        a = f(pairs, demand)
+        assert np.isnan(a[[3, 40]]).all(), name
+        assert a[-1] == 0.0 and np.isfinite(a[keep]).all(), name
+        d0 = demand.copy()
+        d0[[3, 40]] = 0.0  # without coordinates they were never in the catchment
+        np.testing.assert_allclose(a[keep], f(sub, d0)[keep], rtol=1e-12, err_msg=name)
 
 
 def test_unsorted_pairs_give_the_same_scores():

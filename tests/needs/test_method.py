@@ -93,9 +93,9 @@ def sources():
 
 
 def access():
-    rows = [  # origin, commune, iris, population, FS minutes, POSTE minutes
+    rows = [  # origin, commune, iris, population, FS minutes, POSTE minutes (inf: unreachable)
         ("o1", "99001", None, 600, 25, 5), ("o2", "99001", None, 400, 10, 30),
-        ("o3", "99002", None, 500, 5, np.nan),
+        ("o3", "99002", None, 500, 5, np.inf),
         ("o4", "99003", "990030001", 300, 30, 1), ("o5", "99003", None, 700, 10, 10),
     ]
     out = []
@@ -140,11 +140,7 @@ def test_access_deficits_worked_by_hand(tmp_path):
     assert a[("99001", "FS")] == pytest.approx(0.6)        # o1 (600) at 25 min
     assert a[("99001", "panier")] == pytest.approx(0.4)    # o2 mean (10+30)/2 = 20 > 15
     assert a[("99002", "FS")] == pytest.approx(0.0)
-    assert a[("99002", "panier")] == pytest.approx(1.0)    # no post office reachable
-    inf = access()
-    inf.loc[inf["minutes"].isna(), "minutes"] = np.inf   # "no service reachable" as +inf
-    b = run(tmp_path, acc=inf).access.set_index(["unit_code", "service"])["share_beyond"]
-    assert b[("99002", "panier")] == pytest.approx(1.0)
+    assert a[("99002", "panier")] == pytest.approx(1.0)    # no post office reachable (inf)
     # o5 (700, no IRIS) is spread 30/70 over the IRIS of 99003: 210 and 490
     assert a[("990030001", "FS")] == pytest.approx(300 / 510)
     assert a[("990030001", "panier")] == pytest.approx(300 / 510)  # (30+1)/2 = 15.5 > 15
@@ -274,3 +270,46 @@ def test_commune_not_split_when_iris_contours_are_partial():
     iris = NeedsSource(**{**srcs[0].__dict__, "geometry": partial})
     units = analysis_units(communes(), [iris])
     assert list(units["unit_code"]) == ["99001", "99002", "99003"]
+
+
+def test_origin_not_placed_is_not_evaluated_never_deficient(tmp_path):
+    """Regression: a NaN time (origin not placed on the network) counted as "beyond the
+    threshold". It is left out: the share is computed on the population whose time is known,
+    and a unit without any is « non évalué » for the service (never déficitaire)."""
+    acc = access()
+    acc.loc[acc["origin_id"] == "o1", "minutes"] = np.nan   # o1 (600, 99001) not placed
+    acc.loc[acc["origin_id"] == "o3", "minutes"] = np.nan   # o3 (500) is all of 99002
+    res = run(tmp_path, acc=acc)
+    a = res.access.set_index(["unit_code", "service"])
+    # 99001: only o2 (400) is known: FS 10 min <= 20, basket (10+30)/2 = 20 > 15
+    assert a.loc[("99001", "FS"), "share_beyond"] == pytest.approx(0.0)
+    assert a.loc[("99001", "panier"), "share_beyond"] == pytest.approx(1.0)
+    assert a.loc[("99001", "FS"), "population_evaluee"] == pytest.approx(400)
+    assert a.loc[("99001", "FS"), "population"] == pytest.approx(1000)
+    assert a["share_beyond"].loc["99002"].isna().all()
+    assert (a["population_evaluee"].loc["99002"] == 0).all()
+    assert not a["deficit"].loc["99002"].any()
+    z = res.zones.set_index("unit_code")
+    assert z.loc["99002", "acces"] == "non évalué" and z.loc["99002", "statut"] == "non évaluée"
+    assert z.loc["99001", "acces"] == "déficitaire"        # through the basket, on o2 only
+    assert "pour 100\u00a0% des habitants" in z.loc["99001", "motifs"]
+    # a unit with some unknown origins stays assessed on the others; the "no service at all"
+    # rule is unchanged
+    assert res.services_not_assessed == []
+    acc.loc[acc["type_code"] == "POSTE", "minutes"] = np.nan
+    assert run(tmp_path, acc=acc).services_not_assessed == ["panier"]
+
+
+def test_unreachable_and_unknown_in_a_basket(tmp_path):
+    """In a mean (or a maximum), one unreachable type makes the basket unreachable whatever
+    the others; an unknown type makes it unknown."""
+    acc = access()
+    acc.loc[(acc["origin_id"] == "o2") & (acc["type_code"] == "FS"), "minutes"] = np.nan
+    a = run(tmp_path, acc=acc).access.set_index(["unit_code", "service"])
+    # o2: FS unknown, POSTE 30 -> basket unknown; o1 (600): (25 + 5) / 2 = 15, not beyond
+    assert a.loc[("99001", "panier"), "population_evaluee"] == pytest.approx(600)
+    assert a.loc[("99001", "panier"), "share_beyond"] == pytest.approx(0.0)
+    acc.loc[(acc["origin_id"] == "o2") & (acc["type_code"] == "POSTE"), "minutes"] = np.inf
+    a = run(tmp_path, acc=acc).access.set_index(["unit_code", "service"])
+    assert a.loc[("99001", "panier"), "population_evaluee"] == pytest.approx(1000)
+    assert a.loc[("99001", "panier"), "share_beyond"] == pytest.approx(0.4)

@@ -31,8 +31,22 @@ seuil_minutes = 12
 """
 
 
+def _combine(vals, how):
+    """One origin's time to a service: inf (unreachable) wins in a maximum or a mean, NaN (not
+    known) propagates; the minimum takes the smallest known time."""
+    if how == "minimum":
+        timed = [v for v in vals if not math.isnan(v)]
+        return min(timed) if timed else math.nan
+    if any(v == math.inf for v in vals):
+        return math.inf
+    if any(math.isnan(v) for v in vals):
+        return math.nan
+    return max(vals) if how == "maximum" else sum(vals) / len(vals)
+
+
 def reference(units, origins, times, params):
-    """Plain loops: for each unit and service, population beyond the threshold."""
+    """Plain loops: for each unit and service, population beyond the threshold among the
+    population whose time is known (NaN = not known: left out of both sums)."""
     iris_units = {u for u, lvl in units if lvl == "iris"}
     unit_codes = {u for u, _ in units}
     pop_iris = {u: p for (u, lvl), p in zip(units, POP, strict=True) if lvl == "iris"}
@@ -40,15 +54,9 @@ def reference(units, origins, times, params):
     for s in params.services:
         acc: dict[str, list[float]] = {}
         for oid, com, iris, pop in origins:
-            vals = [times.get((oid, t), math.nan) for t in s.types]
-            if s.agregation == "maximum":
-                m = math.nan if any(math.isnan(v) for v in vals) else max(vals)
-            elif s.agregation == "minimum":
-                timed = [v for v in vals if not math.isnan(v)]
-                m = min(timed) if timed else math.nan
-            else:
-                m = sum(vals) / len(vals)
-            beyond = not (m <= s.seuil_minutes)
+            m = _combine([times.get((oid, t), math.nan) for t in s.types], s.agregation)
+            known = not math.isnan(m)
+            beyond = known and m > s.seuil_minutes
             if iris in iris_units:
                 targets = [(iris, 1.0)]
             elif com in unit_codes:
@@ -59,7 +67,7 @@ def reference(units, origins, times, params):
                 targets = [(u, pop_iris[u] / total) for u in members]
             for u, w in targets:
                 a = acc.setdefault(u, [0.0, 0.0])
-                a[0] += pop * w
+                a[0] += pop * w * known
                 a[1] += pop * w * beyond
         for u, (tot, bey) in acc.items():
             out[(u, s.code)] = bey / tot if tot > 0 else math.nan
@@ -90,7 +98,8 @@ def test_deficits_match_reference(tmp_path_factory, n, data, agg):
         oid = f"o{i}"
         origins.append((oid, com, iris, pop))
         for t in ("A", "B"):
-            times[(oid, t)] = data.draw(st.one_of(st.just(math.nan), st.floats(0.0, 40.0)))
+            times[(oid, t)] = data.draw(st.one_of(st.just(math.nan), st.just(math.inf),
+                                                  st.floats(0.0, 40.0)))
     access = pd.DataFrame(
         [(o, c, i, p, t, times[(o, t)]) for o, c, i, p in origins for t in ("A", "B")],
         columns=["origin_id", "commune_code", "iris_code", "population", "type_code",

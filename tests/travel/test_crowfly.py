@@ -62,3 +62,18 @@ def test_config_is_validated():
         CrowflyConfig(detour=0.9)
     with pytest.raises(ValueError):
         CrowflyConfig(speeds_kmh=(10.0, 0.0, 5.0))
+
+
+def test_origin_without_coordinates_is_not_placed():
+    """nan coordinates give nan (not known), never a time or a crash; others are unchanged."""
+    o = np.array([[0.0, 0.0], [np.nan, np.nan], [3000.0, 4000.0]])
+    s = np.array([[0.0, 0.0], [6000.0, 8000.0]])
+    m = CrowflyModel()
+    r = m.nearest(o, s, k=3, origin_context=np.array([0, 1, 2]), dtype=np.float32)
+    assert r.minutes.dtype == np.float32
+    assert np.isnan(r.minutes[1]).all() and (r.service[1] == -1).all()
+    assert r.minutes[0, 0] == 0.0 and np.isinf(r.minutes[0, 2])  # a real 0; rank 3: none
+    full = m.nearest(o[[0, 2]], s, k=3, origin_context=np.array([0, 2]))
+    np.testing.assert_allclose(r.minutes[[0, 2]], full.minutes, rtol=1e-6)
+    p = m.pairs_within(o, s, max_minutes=60)
+    assert 1 not in p.origin.tolist() and p.placed.tolist() == [True, False, True]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import networkx as nx
@@ -127,3 +128,110 @@ def test_monaco_matches_networkx(shared_data):
     k2 = m.nearest(origins, services, k=2)
     np.testing.assert_allclose(k2.minutes[ok, 0], r.minutes[ok, 0], rtol=1e-12)
     assert (k2.minutes[ok, 1] >= k2.minutes[ok, 0]).all()
+
+
+# -- missing is not zero: nan (not placed) vs inf (unreachable) vs metres -----------------------
+
+def _tiny():
+    return NetworkModel.from_osm(FIXTURE, NetworkConfig(max_snap_m=50))
+
+
+def test_k_nearest_gives_nan_to_an_origin_not_placed():
+    """Regression: the k > 1 path gave +inf ("unreachable") to an origin off the network."""
+    m = _tiny()
+    n1, n2, n4 = _node(m, 1), _node(m, 2), _node(m, 4)
+    far = m.xy[n1] + np.array([5000.0, 0.0])
+    origins = np.vstack([m.xy[n4], far])
+    r = m.nearest(origins, m.xy[[n1, n2]], k=3)
+    assert np.isnan(r.minutes[1]).all() and np.isnan(r.distance_m[1]).all()
+    assert (r.service[1] == -1).all()
+    # the placed origin: two services reached, the third rank is unreachable (+inf)
+    assert np.isfinite(r.minutes[0, :2]).all() and np.isinf(r.minutes[0, 2])
+    assert np.isinf(r.distance_m[0, 2]) and r.service[0, 2] == -1
+    one = m.nearest(origins, m.xy[[n1, n2]])
+    assert r.minutes[0, 0] == pytest.approx(one.minutes[0, 0], rel=1e-12)
+    assert np.isnan(one.minutes[1, 0])
+
+
+def test_no_service_on_the_network_is_not_known_not_unreachable():
+    m = _tiny()
+    off = m.xy[[0]] + np.array([[0.0, 8000.0]])  # a service 8 km away from every road
+    for k in (1, 2):
+        r = m.nearest(m.xy[m.snappable], off, k=k)
+        assert np.isnan(r.minutes).all() and (r.service == -1).all()
+
+
+def _nx_metres(m: NetworkModel, g: nx.DiGraph, src: int, dst: int) -> float:
+    """Metres of the time-shortest path src -> dst, by networkx (independent of SciPy)."""
+    path = nx.dijkstra_path(g, src, dst)
+    return sum(float(m.lengths[u, v]) for u, v in itertools.pairwise(path))
+
+
+def test_pairs_carry_the_network_metres_of_the_fastest_path():
+    """Regression: network ``Pairs.distance_m`` was all NaN."""
+    m = _tiny()
+    g = _nx_graph(m)
+    n1, n2, n4 = _node(m, 1), _node(m, 2), _node(m, 4)
+    origins = np.vstack([m.xy[n4] + [0.0, 20.0], m.xy[n2], m.xy[n1] + [9000.0, 0.0]])
+    services = m.xy[[n1, n2]] + np.array([[10.0, 0.0], [0.0, -15.0]])
+    p = m.pairs_within(origins, services, max_minutes=np.inf)
+    onode, odist, _ = m.snap(origins)
+    snode, sdist, _ = m.snap(services)
+    assert not np.isnan(p.distance_m).any()
+    assert set(p.origin.tolist()) == {0, 1}          # origin 2 is not placed
+    assert p.placed.tolist() == [True, True, False]
+    for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
+        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        assert metres == pytest.approx(expected, rel=1e-12)
+    # 4 -> 2 goes through 1 (the one-way 2 -> 3 cannot be taken backwards)
+    k = np.flatnonzero((p.origin == 0) & (p.service == 1))[0]
+    assert p.distance_m[k] == pytest.approx(
+        float(m.lengths[n4, n1] + m.lengths[n1, n2]) + odist[0] + sdist[1], rel=1e-12)
+    # a bounded search (few cells reached: the compact layout) gives the same metres
+    small = m.pairs_within(origins, services, max_minutes=1.5)
+    assert 0 < len(small) < len(p)
+    full = {(o, j): metres for o, j, metres in zip(p.origin, p.service, p.distance_m,
+                                                   strict=True)}
+    for o, j, metres in zip(small.origin, small.service, small.distance_m, strict=True):
+        assert metres == pytest.approx(full[(o, j)], rel=1e-12)
+    # and the k-nearest path reports the same metres
+    r = m.nearest(origins, services, k=2)
+    np.testing.assert_allclose(np.sort(r.distance_m[0]),
+                               np.sort(p.distance_m[p.origin == 0]), rtol=1e-12)
+
+
+def test_monaco_pair_metres_match_networkx(shared_data):
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    m = NetworkModel.from_osm(path)
+    g = nx.DiGraph()
+    g.add_weighted_edges_from(zip(m.edge_u.tolist(), m.edge_v.tolist(),
+                                  m.edge_seconds.tolist(), strict=True))
+    rng = np.random.default_rng(5)
+    origins = m.xy[rng.choice(m.snappable, 25)] + rng.normal(0, 30, (25, 2))
+    services = m.xy[rng.choice(m.snappable, 4)]
+    p = m.pairs_within(origins, services, max_minutes=6, batch_cells=3 * m.n_nodes)
+    assert len(p) > 20 and np.isfinite(p.distance_m).all()
+    onode, odist, _ = m.snap(origins)
+    snode, sdist, _ = m.snap(services)
+    for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
+        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        assert metres == pytest.approx(expected, rel=1e-9)
+    # the nearest of each origin agrees with the k = 1 search (one multi-source Dijkstra)
+    r = m.nearest(origins, services)
+    best = np.full(len(origins), np.inf)
+    np.minimum.at(best, p.origin, p.minutes)
+    got = np.isfinite(best)
+    for i in np.flatnonzero(got):
+        sel = (p.origin == i) & (p.minutes == best[i])
+        assert r.distance_m[i, 0] == pytest.approx(p.distance_m[sel][0], rel=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_part_of_the_interface(dtype):
+    m = _tiny()
+    r = m.nearest(m.xy[m.snappable], m.xy[[_node(m, 1)]], dtype=dtype)
+    assert r.minutes.dtype == dtype and r.distance_m.dtype == dtype
+    r2 = m.nearest(m.xy[m.snappable], m.xy[[_node(m, 1)]], k=2, dtype=dtype)
+    assert r2.minutes.dtype == dtype

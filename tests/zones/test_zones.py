@@ -178,6 +178,7 @@ def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     import numpy as np
     import pandas as pd
 
+    from sdaasp.access import unit_origins
     from sdaasp.diagnostic.runs.inputs import town_halls
     from sdaasp.diagnostic.zones import pipeline as runs
     from sdaasp.travel.crowfly import CrowflyConfig
@@ -191,7 +192,7 @@ def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     out = compute_zones("59", territory=nord)
     assert "FRANCE_SERVICES" not in out.result.services_not_assessed
     units = out.result.units
-    origins = runs.unit_origins(nord, units)
+    origins = unit_origins(nord.communes, units)
     cfg = CrowflyConfig()
     d = np.sqrt((origins["x"].to_numpy()[:, None] - fs["x"].to_numpy()) ** 2
                 + (origins["y"].to_numpy()[:, None] - fs["y"].to_numpy()) ** 2).min(axis=1)

@@ -3,8 +3,10 @@
 For each group and service type: population (total, with a time, without reachable service),
 weighted mean, median and percentiles, share and number of inhabitants beyond thresholds, and
 the classes of the Observatoire des territoires. Times are in minutes: ``nan`` = not available
-(excluded from the statistics, its population counted apart), ``inf`` = no reachable service
-(beyond every threshold, excluded from the mean only). Definitions in docs/methods.md.
+(excluded from the statistics, its population counted apart in ``population_non_disponible``),
+``inf`` = no reachable service (``population_sans_acces``: beyond every threshold, in the
+percentiles, excluded from the mean only — the mean is ``inf`` when nobody with a known time
+reaches a service, ``nan`` when nobody has a known time). Definitions in docs/methods.md.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def _summarise_coded(t: np.ndarray, pop: np.ndarray, codes: np.ndarray, uniques:
     with np.errstate(invalid="ignore", divide="ignore"):
         out["moyenne_min"] = np.where(p_fin > 0,
                                       total(finite, pop * np.where(finite, t, 0.0)) / p_fin,
-                                      np.nan)
+                                      np.where(p_av > 0, np.inf, np.nan))
         qv = weighted_quantiles(t[avail], pop[avail], g[avail], ng,
                                 [p / 100.0 for p in percentiles])
         for j, p in enumerate(percentiles):

@@ -73,7 +73,13 @@ def territory_hash(t: Territory) -> str:
 
 @dataclass(frozen=True)
 class DiagnosticResult:
-    """Everything a diagnostic run produced (see :func:`run_diagnostic`)."""
+    """Everything a diagnostic run produced (see :func:`run_diagnostic`).
+
+    The per-origin results stay compact arrays (:attr:`nearest`); the accessors give pandas
+    tables with their index, so that nothing has to be aligned by hand:
+    :meth:`times` (origins × types, indexed by ``origin_id``), :meth:`scores` (E2SFCA),
+    :meth:`origin_table` and :meth:`summary` (indexed by level, code and type).
+    """
 
     territory_code: str
     origins: pd.DataFrame
@@ -83,6 +89,7 @@ class DiagnosticResult:
     inputs: dict[str, object]
     travel: dict[str, object]
     warnings: list[str] = field(default_factory=list)
+    e2sfca: dict[str, np.ndarray] = field(default_factory=dict)
 
     def headline(self, thresholds: Sequence[int] = (20, 30)) -> pd.DataFrame:
         """Share of inhabitants beyond 20 and 30 minutes per type, by SCoT and in total."""
@@ -91,6 +98,31 @@ class DiagnosticResult:
         sub = s[s["niveau"].isin(["scot", "departement"])]
         return sub[["niveau", "code", "type_code", "population_disponible", *cols]].reset_index(
             drop=True)
+
+    def times(self, what: str = "minutes") -> pd.DataFrame:
+        """Origins × types, indexed by ``origin_id``: ``minutes`` (``nan`` not known, ``inf``
+        unreachable), ``distance_m``, ``point_id`` of the nearest service, or ``status``."""
+        return self.nearest.table(what, origin_ids=self.origins["origin_id"].to_numpy())
+
+    def scores(self) -> pd.DataFrame:
+        """E2SFCA score per origin (indexed by ``origin_id``), one column per type computed."""
+        return pd.DataFrame(self.e2sfca, index=pd.Index(
+            self.origins["origin_id"].to_numpy(dtype=object), name="origin_id"),
+            columns=pd.Index(list(self.e2sfca), name="type_code"), dtype=float)
+
+    def origin_table(self) -> pd.DataFrame:
+        """The origins (population, commune, EPCI, SCoT, context…) indexed by ``origin_id``."""
+        return self.origins.set_index("origin_id", drop=True)
+
+    def summary(self, level: str | None = None) -> pd.DataFrame:
+        """Summaries indexed by (``niveau``, ``code``, ``type_code``), or by (``code``,
+        ``type_code``) for one ``level`` (``commune``, ``epci``, ``scot``, ``departement``)."""
+        s = self.summaries
+        if level is None:
+            return s.set_index(["niveau", "code", "type_code"])
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}")
+        return s[s["niveau"] == level].drop(columns="niveau").set_index(["code", "type_code"])
 
 
 def _e2sfca_scores(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel,
@@ -172,25 +204,9 @@ def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | No
     raise SdaaspError(f"Origines inconnues : « {kind} » (choisir parmi {', '.join(ORIGIN_KINDS)}).")
 
 
-def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelModel, *,
-                   origins: pd.DataFrame, origins_info: dict[str, object],
-                   types: Sequence[str] | None = None, basket: Sequence[str] | None = None,
-                   thresholds: Sequence[float] = THRESHOLDS,
-                   e2sfca: StepDecay | None = None,
-                   progress: Progress | None = None) -> DiagnosticResult:
-    """Nearest service of each type for every origin, summarised at every level.
-
-    With ``e2sfca`` (a decay, e.g. :data:`~sdaasp.access.fca.DREES_APL_2015`), the E2SFCA
-    score of each origin is also computed for every type whose services all have a capacity,
-    and summarised as its population-weighted mean (column ``e2sfca``, supply per inhabitant;
-    ``nan`` for the other types).
-    """
-    wanted = list(types) if types else sorted(services["type_code"].astype(str).unique())
-    if basket:
-        wanted += [t for t in basket if t not in wanted]
-    if not wanted:
-        raise SdaaspError("Aucun type de service à calculer : l'inventaire est vide.")
-    nearest = nearest_by_type(origins, services, model, types=wanted, progress=progress)
+def _model_warnings(nearest: NearestByType, services: pd.DataFrame,
+                    model: TravelModel) -> list[str]:
+    """French warnings: types without any service, services and origins off the model."""
     warnings = []
     counts = services["type_code"].astype(str).value_counts()
     for code in nearest.types:
@@ -206,44 +222,93 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
     placed = ~np.isnan(nearest.minutes).all(axis=1) if nearest.types else np.ones(0, bool)
     if model.kind != "crowfly" and (~placed).any():
         warnings.append(f"{int((~placed).sum())} origine(s) trop loin du réseau : temps non "
-                        "disponible pour elles.")
-    if basket:
-        b = basket_minutes(nearest, basket)["max"]
-        nearest = NearestByType(
-            [*nearest.types, BASKET_CODE],
-            np.column_stack([nearest.minutes, b]),
-            np.column_stack([nearest.distance_m, np.full(b.shape, np.nan)]),
-            np.column_stack([nearest.service, np.full(b.shape, -1, dtype=np.int32)]),
-            [*nearest.ids, np.array([], dtype=object)],
-        )
-    pop = origins["population"].to_numpy(dtype=float)
-    group_cols = {"commune": origins["commune_code"], "epci": origins["epci_code"],
-                  "scot": origins["scot_code"],
-                  "departement": pd.Series([territory.code] * len(origins))}
-    summaries = pd.concat(
-        [summarise_by_type(nearest.minutes, nearest.types, pop, codes.astype(object).to_numpy(),
-                           level=lvl, thresholds=thresholds)
-         for lvl, codes in group_cols.items()], ignore_index=True)
+                        "disponible pour elles (comptées « non disponible », jamais comme "
+                        "sans accès).")
+    return warnings
+
+
+def _with_basket(nearest: NearestByType, basket: Sequence[str]) -> NearestByType:
+    """``nearest`` with one more column, the basket (:data:`BASKET_CODE`): the time to reach
+    every type of it."""
+    b = basket_minutes(nearest, basket)["max"].astype(nearest.minutes.dtype)
+    return NearestByType(
+        [*nearest.types, BASKET_CODE],
+        np.column_stack([nearest.minutes, b]),
+        np.column_stack([nearest.distance_m, np.full(b.shape, np.nan)]),
+        np.column_stack([nearest.service, np.full(b.shape, -1, dtype=np.int32)]),
+        [*nearest.ids, np.array([], dtype=object)],
+        nearest.origin_ids,
+    )
+
+
+def _group_codes(territory: Territory, origins: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {"commune": origins["commune_code"].astype(object).to_numpy(),
+            "epci": origins["epci_code"].astype(object).to_numpy(),
+            "scot": origins["scot_code"].astype(object).to_numpy(),
+            "departement": np.full(len(origins), territory.code, dtype=object)}
+
+
+def _add_e2sfca(summaries: pd.DataFrame, scores: dict[str, np.ndarray],
+                groups: dict[str, np.ndarray], pop: np.ndarray) -> None:
+    """Population-weighted mean E2SFCA score per zone, over the origins whose score is known
+    (an origin not placed is left out, not counted as a 0); ``nan`` when none is known."""
     summaries["e2sfca"] = np.nan
-    if e2sfca is not None:
-        scores = _e2sfca_scores(origins, services, model, nearest.types, e2sfca, warnings)
-        for code, score in scores.items():
-            for lvl, codes in group_cols.items():
-                g = pd.DataFrame({"code": codes.astype(object).to_numpy(), "w": pop * score,
-                                  "p": pop}).groupby("code")[["w", "p"]].sum()
-                mean = (g["w"] / g["p"].where(g["p"] > 0)).rename("m")
-                sel = (summaries["niveau"] == lvl) & (summaries["type_code"] == code)
-                summaries.loc[sel, "e2sfca"] = summaries.loc[sel, "code"].map(mean).to_numpy()
+    for code, score in scores.items():
+        known = ~np.isnan(score)
+        for lvl, codes in groups.items():
+            g = pd.DataFrame({"code": codes, "w": np.where(known, pop * score, 0.0),
+                              "p": np.where(known, pop, 0.0)}).groupby("code")[["w", "p"]].sum()
+            mean = (g["w"] / g["p"].where(g["p"] > 0)).rename("m")
+            sel = (summaries["niveau"] == lvl) & (summaries["type_code"] == code)
+            summaries.loc[sel, "e2sfca"] = summaries.loc[sel, "code"].map(mean).to_numpy()
+
+
+def _inputs(territory: Territory, services: pd.DataFrame, origins: pd.DataFrame,
+            origins_info: dict[str, object]) -> dict[str, object]:
     service_sources = sorted(services["source"].dropna().astype(str).unique()) \
         if "source" in services else []
-    inputs = {
+    return {
         "territory": {"code": territory.code, "source": territory.departement.get("source"),
                       "sha256": territory_hash(territory)},
         "services": {"rows": len(services), "sha256": frame_hash(services),
                      "sources": service_sources},
         "origins": {**origins_info, "rows": len(origins),
-                    "population": float(np.nansum(pop))},
+                    "population": float(np.nansum(origins["population"].to_numpy(dtype=float)))},
     }
+
+
+def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelModel, *,
+                   origins: pd.DataFrame, origins_info: dict[str, object] | None = None,
+                   types: Sequence[str] | None = None, basket: Sequence[str] | None = None,
+                   thresholds: Sequence[float] = THRESHOLDS,
+                   e2sfca: StepDecay | None = None,
+                   progress: Progress | None = None) -> DiagnosticResult:
+    """Nearest service of each type for every origin, summarised at every level.
+
+    With ``e2sfca`` (a decay, e.g. :data:`~sdaasp.access.fca.DREES_APL_2015`), the E2SFCA
+    score of each origin is also computed for every type whose services all have a capacity,
+    and summarised as its population-weighted mean (column ``e2sfca``, supply per inhabitant;
+    ``nan`` for the other types). ``origins_info`` describes the origins (as
+    :func:`build_origins` returns it); by default ``{"kind": "custom"}``.
+    """
+    wanted = list(types) if types else sorted(services["type_code"].astype(str).unique())
+    if basket:
+        wanted += [t for t in basket if t not in wanted]
+    if not wanted:
+        raise SdaaspError("Aucun type de service à calculer : l'inventaire est vide.")
+    nearest = nearest_by_type(origins, services, model, types=wanted, progress=progress)
+    warnings = _model_warnings(nearest, services, model)
+    if basket:
+        nearest = _with_basket(nearest, basket)
+    pop = origins["population"].to_numpy(dtype=float)
+    groups = _group_codes(territory, origins)
+    summaries = pd.concat(
+        [summarise_by_type(nearest.minutes, nearest.types, pop, codes, level=lvl,
+                           thresholds=thresholds)
+         for lvl, codes in groups.items()], ignore_index=True)
+    scores = {} if e2sfca is None else _e2sfca_scores(origins, services, model, nearest.types,
+                                                       e2sfca, warnings)
+    _add_e2sfca(summaries, scores, groups, pop)
     travel = model.describe()
     if travel.get("source") and Path(str(travel["source"])).is_file():
         travel["sha256"] = file_hash(str(travel["source"]))
@@ -251,5 +316,7 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
                   "e2sfca": None if e2sfca is None else {"name": e2sfca.name,
                                                          "bands": [list(b) for b in e2sfca.bands]},
                   "thresholds": list(thresholds), "code_version": __version__}
-    return DiagnosticResult(territory.code, origins, nearest, summaries, parameters, inputs,
-                            travel, warnings)
+    info = origins_info if origins_info is not None else {"kind": "custom"}
+    return DiagnosticResult(territory.code, origins, nearest, summaries, parameters,
+                            _inputs(territory, services, origins, info), travel, warnings,
+                            scores)

@@ -4,6 +4,13 @@ GeoPackage layers: ``origines`` (points, one column of minutes per type), and on
 layer per level (``communes``, ``epci``, ``scot``) with one row per (zone, type). CSV: the
 summaries table (``;`` separator, decimal comma, UTF-8 with BOM, as the territory exports).
 Files are written under a temporary name then renamed: a failed export leaves nothing behind.
+
+Missing is not zero, and the two kinds of missing stay apart in both formats:
+
+- CSV: a cell holds a number, « inaccessible » (``inf``: placed, no service reachable) or
+  « non disponible » (``nan``: not known — origin not placed, no data, no service of the type);
+- GeoPackage: a time column holds a number or NULL, and its ``statut_…`` text column says
+  « calculé », « inaccessible » or « non disponible » (a QGIS user filters or styles on it).
 """
 
 from __future__ import annotations
@@ -16,24 +23,45 @@ import pandas as pd
 
 from sdaasp._files import atomic_write
 from sdaasp.access.diagnostic import DiagnosticResult
+from sdaasp.access.indicators import INACCESSIBLE, NON_DISPONIBLE, time_status
 from sdaasp.territory.build import Territory
 
 LEVEL_LAYERS = {"commune": "communes", "epci": "epci", "scot": "scot"}
+#: Time columns of the level layers that get a ``statut_…`` column.
+LEVEL_TIME_COLUMNS = ("moyenne_min", "p10_min", "p50_min", "p90_min")
+
+
+def _number_or_null(values: np.ndarray, decimals: int | None = None) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64)
+    v = np.where(np.isfinite(v), v, np.nan)
+    return np.round(v, decimals) if decimals is not None else v
 
 
 def origins_layer(result: DiagnosticResult, crs: object) -> gpd.GeoDataFrame:
+    """One point per origin; per type ``min_<T>`` (NULL unless calculated) and
+    ``statut_<T>``."""
     o = result.origins
-    cols = {f"min_{t}": np.round(result.nearest.minutes[:, j].astype(float), 2)
-            for j, t in enumerate(result.nearest.types)}
+    cols: dict[str, np.ndarray] = {}
+    for j, t in enumerate(result.nearest.types):
+        minutes = result.nearest.minutes[:, j]
+        cols[f"min_{t}"] = _number_or_null(minutes, 2)
+        cols[f"statut_{t}"] = time_status(minutes)
     data = pd.concat([o.drop(columns=["x", "y"]).reset_index(drop=True),
                       pd.DataFrame(cols)], axis=1)
-    data = data.replace([np.inf], 9999.0)  # GeoPackage/QGIS: 9999 = no reachable service
     return gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(o["x"], o["y"]), crs=crs)
 
 
 def level_layer(result: DiagnosticResult, territory: Territory, level: str) -> gpd.GeoDataFrame:
+    """One row per (zone, type) of ``level``; infinite values are NULL, and each time column
+    has its ``statut_…`` column."""
     zones = {"commune": territory.communes, "epci": territory.epci, "scot": territory.scot}[level]
     s = result.summaries[result.summaries["niveau"] == level].drop(columns="niveau")
+    s = s.copy()
+    for c in LEVEL_TIME_COLUMNS:
+        if c in s:
+            s[f"statut_{c}"] = time_status(s[c].to_numpy(dtype=float))
+    for c in s.columns[s.dtypes.map(lambda d: d.kind == "f").to_numpy()]:
+        s[c] = _number_or_null(s[c].to_numpy())
     merged = zones[["code", "nom", "geometry"]].merge(s, on="code", how="inner")
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=zones.crs)
 
@@ -51,10 +79,22 @@ def export_gpkg(result: DiagnosticResult, territory: Territory, output: str | Pa
     return atomic_write(Path(output), write)
 
 
+def words_for_missing(table: pd.DataFrame) -> pd.DataFrame:
+    """Float columns as text for a French CSV: decimal comma, « inaccessible » for ``inf``,
+    « non disponible » for ``nan``."""
+    out = table.copy()
+    for c in out.columns[out.dtypes.map(lambda d: d.kind == "f").to_numpy()]:
+        v = out[c].to_numpy(dtype=np.float64)
+        text = pd.Series(v, index=out.index).astype(str).str.replace(".", ",", regex=False)
+        out[c] = np.where(np.isnan(v), NON_DISPONIBLE,
+                          np.where(np.isinf(v), INACCESSIBLE, text.to_numpy(dtype=object)))
+    return out
+
+
 def export_csv(result: DiagnosticResult, output: str | Path) -> Path:
-    table = result.summaries.replace([np.inf], np.nan)
+    table = words_for_missing(result.summaries)
 
     def write(tmp: Path) -> None:
-        table.to_csv(tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+        table.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")
 
     return atomic_write(Path(output), write)

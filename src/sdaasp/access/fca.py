@@ -3,6 +3,10 @@
 All three take a :class:`~sdaasp.travel.base.Pairs` catchment (origin, service, minutes) and
 work with ``numpy.bincount`` over the pairs: no dense origin × service matrix. Formulas and
 references are in docs/methods.md (« Accessibilité potentielle : 2SFCA, E2SFCA, APL »).
+
+Missing is not zero: an origin the travel model could not place (``pairs.placed`` False) gets
+``nan`` (not known) and weighs nothing in the demand; a placed origin with no service in its
+catchment gets a real 0.
 """
 
 from __future__ import annotations
@@ -76,7 +80,9 @@ def _fca(pairs: Pairs, demand: np.ndarray, supply: np.ndarray, w: np.ndarray) ->
     weighted_demand = a.T @ d
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(weighted_demand > 0, s / weighted_demand, 0.0)
-    return a @ ratio
+    score = a @ ratio
+    score[~pairs.placed] = np.nan
+    return score
 
 
 def two_stage_fca(pairs: Pairs, demand: np.ndarray, supply: np.ndarray, *,

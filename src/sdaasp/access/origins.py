@@ -159,17 +159,16 @@ def read_filosofi_grid(path: str | Path, communes: gpd.GeoDataFrame, *,
     return out[list(ORIGIN_COLUMNS)].reset_index(drop=True)
 
 
-def iris_origins(communes: gpd.GeoDataFrame, sources: list[NeedsSource], *,
+def unit_origins(communes: gpd.GeoDataFrame, units: gpd.GeoDataFrame, *,
                  crowfly: CrowflyConfig = DEFAULT_CROWFLY) -> pd.DataFrame:
-    """One origin per IRIS (a point inside its polygon, weighted by its census population)
-    where imported needs sources give IRIS contours, one per commune elsewhere.
+    """One origin per analysis unit (:func:`sdaasp.needs.analysis_units`: IRIS where their
+    contours are known, communes elsewhere), at a point inside its polygon, weighted by its
+    population, with the density context of its commune.
 
-    The split rule is the needs app's (:func:`sdaasp.needs.analysis_units`: a commune is
-    split when IRIS contours cover ≥ 90 % of its area), so both apps use the same units.
     An IRIS origin keeps its commune code, so results still aggregate by commune, EPCI and
-    SCoT; the extra ``iris_code`` column is ``None`` for commune origins.
+    SCoT; the extra ``iris_code`` column is ``None`` for commune origins. These are the
+    origins of the zones method (and of ``diagnose --origins iris``).
     """
-    units = analysis_units(communes, sources)
     attrs = _commune_attrs(communes, crowfly).set_index("commune_code")
     xy = shapely.get_coordinates(units.geometry.representative_point().to_numpy())
     is_iris = (units["level"] == "iris").to_numpy()
@@ -181,8 +180,17 @@ def iris_origins(communes: gpd.GeoDataFrame, sources: list[NeedsSource], *,
         "commune_code": code.to_numpy(),
         "epci_code": code.map(attrs["epci_code"]).to_numpy(),
         "scot_code": code.map(attrs["scot_code"]).to_numpy(),
-        "context": code.map(attrs["context"]).to_numpy(),
+        "context": code.map(attrs["context"]).fillna(crowfly.default_context)
+        .astype(np.int8).to_numpy(),
         "approximate": False,
         "iris_code": np.where(is_iris, units["unit_code"].to_numpy(), None),
     })
     return out[[*ORIGIN_COLUMNS, "iris_code"]]
+
+
+def iris_origins(communes: gpd.GeoDataFrame, sources: list[NeedsSource], *,
+                 crowfly: CrowflyConfig = DEFAULT_CROWFLY) -> pd.DataFrame:
+    """One origin per IRIS where imported needs sources give IRIS contours, one per commune
+    elsewhere: :func:`unit_origins` of the needs app's units (a commune is split when IRIS
+    contours cover ≥ 90 % of its area), so both apps use the same units."""
+    return unit_origins(communes, analysis_units(communes, sources), crowfly=crowfly)

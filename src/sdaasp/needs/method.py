@@ -6,11 +6,14 @@ prioritaires"), on analysis units u (IRIS or communes):
 1. Access. For a service s (a type, or a basket of types whose times are averaged, maxed,
    or minimised — the nearest of a network such as France Services — per origin) with
    threshold T_s, the share of u's population beyond T_s is
-   b_{u,s} = Σ_o p_o·[t_{o,s} > T_s or unreachable] / Σ_o p_o. u is *déficitaire* for s when
-   b_{u,s} ≥ B (``acces.part_population_min``); u is a *territoire déficitaire* when it is
-   déficitaire for at least one service. A service whose types have no time at all (absent,
-   or NaN everywhere: no such service in the inventory) is not assessed; elsewhere NaN or
-   +inf means unreachable, hence beyond.
+   b_{u,s} = Σ_{o known} p_o·[t_{o,s} > T_s] / Σ_{o known} p_o, where an origin is *known*
+   when its time is not NaN: +inf (placed, no service reachable) is beyond every threshold;
+   NaN (origin not placed, no data) is *not evaluated* — never counted as beyond, left out of
+   both sums. A unit with no known population is « non évalué » for s (b = NaN). u is
+   *déficitaire* for s when b_{u,s} ≥ B (``acces.part_population_min``); u is a *territoire
+   déficitaire* when it is déficitaire for at least one service. A service whose types have
+   no time at all (absent, or NaN everywhere: no such service in the inventory) is not
+   assessed.
 2. Needs. A dimension d (précarité, QPV, mobilité, numérique, vieillissement) is critical
    in u when one of its indicators reaches its threshold; N_u = Σ_{d critical} w_d.
 3. Priority. u is a *zone prioritaire* when it is déficitaire and N_u ≥ N_min. Missing
@@ -35,6 +38,7 @@ import pandas as pd
 
 from sdaasp.needs.catalogue import DIMENSIONS, ENABLING_FILES, INDICATORS, format_percent
 from sdaasp.needs.params import Params
+from sdaasp.travel.base import combine_minutes
 
 ACCESS_COLUMNS = ["origin_id", "commune_code", "iris_code", "population", "type_code",
                   "minutes"]
@@ -84,13 +88,23 @@ def _unit_weights(access: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([direct, spread], ignore_index=True)
 
 
+def access_types(params: Params) -> list[str]:
+    """The service types whose times the parameters need (sorted)."""
+    return sorted({t for s in params.services for t in s.types})
+
+
+_HOW = {"minimum": "min", "maximum": "max", "moyenne": "mean"}
+
+
 def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
                     params: Params) -> tuple[pd.DataFrame, list[str]]:
-    """Per (unit, service): ``share_beyond``, ``population`` reached by origins,
+    """Per (unit, service): ``share_beyond`` (on the population whose time is known),
+    ``population`` reached by origins, ``population_evaluee`` (with a known time),
     ``deficit`` (bool). Returns the table and the services not assessed.
 
-    Times are laid out in an (origin × type) array; a missing row or NaN means unreachable,
-    which propagates to the basket (mean or max), so the origin counts as beyond.
+    Times are laid out in an (origin × type) array and combined per service by
+    :func:`~sdaasp.travel.base.combine_minutes` (``inf`` wins in a mean or a maximum, NaN
+    propagates): a missing row or NaN is not known, ``inf`` is unreachable hence beyond.
     """
     rows = []
     not_assessed = []
@@ -117,23 +131,23 @@ def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
         t_idx = pd.Index(list(s.types)).get_indexer(type_codes[mask])
         arr = np.full((len(o_ids), len(s.types)), np.nan)
         np.fmin.at(arr, (o_idx[mask], t_idx), minutes_all[mask])  # min if duplicated
-        if s.agregation == "minimum":  # nearest of any type; NaN only if none is timed
-            minutes = np.fmin.reduce(arr, axis=1)
-        else:
-            minutes = arr.max(axis=1) if s.agregation == "maximum" else arr.mean(axis=1)
-        beyond = ~(minutes <= s.seuil_minutes)
+        minutes = combine_minutes(arr, _HOW.get(s.agregation, "mean"))
+        known = ~np.isnan(minutes)
+        beyond = known & ~(minutes <= s.seuil_minutes)
+        pop_known = np.bincount(u_idx, weights=w_pop * known[w_origin], minlength=len(u_codes))
         pop_beyond = np.bincount(u_idx, weights=w_pop * beyond[w_origin],
                                  minlength=len(u_codes))
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(unit_pop > 0, pop_beyond / unit_pop, np.nan)
+            share = np.where(pop_known > 0, pop_beyond / pop_known, np.nan)
         rows.append(pd.DataFrame({"unit_code": np.asarray(u_codes), "service": s.code,
-                                  "share_beyond": share, "population": unit_pop}))
+                                  "share_beyond": share, "population": unit_pop,
+                                  "population_evaluee": pop_known}))
     if rows:
         table = pd.concat(rows, ignore_index=True)
         table = units[["unit_code"]].merge(table, on="unit_code", how="inner")
     else:
         table = pd.DataFrame({"unit_code": [], "service": [], "share_beyond": [],
-                              "population": []})
+                              "population": [], "population_evaluee": []})
     table["deficit"] = table["share_beyond"] >= params.part_population_min
     return table.sort_values(["unit_code", "service"]).reset_index(drop=True), not_assessed
 

@@ -87,16 +87,11 @@ def synthetic_services(territory: Territory, types: Sequence[str], *, per_type: 
 
 
 def mairie_services(territory: Territory) -> pd.DataFrame:
-    """The territory's town halls as a services table of type ``MAIRIE``."""
-    m = territory.mairies
-    xy = shapely.get_coordinates(m.geometry.to_numpy())
-    return pd.DataFrame({
-        "point_id": ("MAIRIE-" + m["commune_code"].astype(str)).to_numpy(),
-        "type_code": "MAIRIE", "nom": m["nom"].to_numpy(),
-        "x": xy[:, 0], "y": xy[:, 1], "capacity": np.nan,
-        "commune_code": m["commune_code"].astype(str).to_numpy(), "approximate": False,
-        "source": str(territory.departement.get("source", "")),
-    })
+    """The territory's town halls as a services table of type ``MAIRIE`` (the core's one
+    convention, :func:`sdaasp.territory.town_hall_points`)."""
+    from sdaasp.territory import town_hall_points
+
+    return town_hall_points(territory)
 
 
 def synthetic_points(n: int, *, extent_m: float = 1_000_000.0, seed: int = 0,

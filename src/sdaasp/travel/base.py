@@ -8,9 +8,12 @@ A travel model answers two questions, both without an origin × destination matr
   flat arrays (a sparse catchment, used by counts, 2SFCA/E2SFCA and gravity).
 
 Times are in minutes, distances in metres, coordinates in the territory's projected CRS
-(Lambert-93 in metropolitan France). ``inf`` means "no service reachable"; ``nan`` means
-"this origin could not be placed on the model" (for example too far from any road): missing is
-not zero.
+(Lambert-93 in metropolitan France). One meaning for "missing", in every model:
+
+- ``nan``: not known — the origin could not be placed on the model (too far from any road,
+  no coordinates), or there is no service of the type at all;
+- ``inf``: the origin is placed but no service is reachable from it;
+- ``0``: a real zero (an origin on a service).
 """
 
 from __future__ import annotations
@@ -44,6 +47,10 @@ class Pairs:
 
     Pairs are listed once each; a time of exactly 0 (an origin on a service) is kept, which a
     SciPy sparse matrix would silently drop.
+
+    ``origin_placed`` (bool, one per origin) tells an origin the model could not place (no
+    pair because its time is not known) from a placed origin with no service within the
+    budget (no pair because none is reachable); ``None`` means every origin was placed.
     """
 
     origin: np.ndarray
@@ -52,17 +59,26 @@ class Pairs:
     distance_m: np.ndarray
     n_origins: int
     n_services: int
+    origin_placed: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.origin.size)
 
+    @property
+    def placed(self) -> np.ndarray:
+        """Bool array, one per origin: False where the model could not place the origin."""
+        if self.origin_placed is None:
+            return np.ones(self.n_origins, dtype=bool)
+        return np.asarray(self.origin_placed, dtype=bool)
+
     @classmethod
     def sorted_by_origin(cls, origin: np.ndarray, service: np.ndarray, minutes: np.ndarray,
-                         distance_m: np.ndarray, n_origins: int, n_services: int) -> Pairs:
+                         distance_m: np.ndarray, n_origins: int, n_services: int,
+                         origin_placed: np.ndarray | None = None) -> Pairs:
         """Pairs sorted by (origin, service), with their CSR structure computed at once."""
         order = np.lexsort((service, origin))
         p = cls(origin[order], service[order], minutes[order], distance_m[order], n_origins,
-                n_services)
+                n_services, origin_placed)
         p.__dict__["csr_structure"] = p._structure(assume_sorted=True)
         return p
 
@@ -107,9 +123,14 @@ class TravelModel(ABC):
     @abstractmethod
     def nearest(
         self, origins_xy: np.ndarray, services_xy: np.ndarray, *, k: int = 1,
-        origin_context: np.ndarray | None = None,
+        origin_context: np.ndarray | None = None, dtype: type = np.float64,
     ) -> Nearest:
-        """Time and distance from every origin to its ``k`` nearest services (by time)."""
+        """Time and distance from every origin to its ``k`` nearest services (by time).
+
+        ``dtype`` is the float type of the returned times and distances (``float32`` halves
+        the memory of a national run; computations stay in float64). ``nan`` for an origin
+        not placed, ``inf`` for ranks with no reachable service.
+        """
 
     @abstractmethod
     def pairs_within(
@@ -126,6 +147,38 @@ def empty_nearest(n_origins: int, k: int, *, dtype: type = np.float64) -> Neares
         distance_m=np.full((n_origins, k), np.nan, dtype=dtype),
         service=np.full((n_origins, k), -1, dtype=np.int64),
     )
+
+
+def with_unplaced(n_origins: int, k: int, placed: np.ndarray, nearest: Nearest, *,
+                  dtype: type = np.float64) -> Nearest:
+    """Spread a result computed for the placed origins only back over every origin, with
+    ``nan`` (not known) and service -1 for the others."""
+    minutes = np.full((n_origins, k), np.nan, dtype=dtype)
+    dist = np.full((n_origins, k), np.nan, dtype=dtype)
+    service = np.full((n_origins, k), -1, dtype=np.int64)
+    minutes[placed] = nearest.minutes
+    dist[placed] = nearest.distance_m
+    service[placed] = nearest.service
+    return Nearest(minutes, dist, service)
+
+
+def combine_minutes(minutes: np.ndarray, how: str) -> np.ndarray:
+    """Combine times per row (origins × types) under the one meaning of missing.
+
+    ``max`` (every type reached) and ``mean``: ``inf`` as soon as one type is unreachable,
+    whatever the others (the result is certainly unbounded), else ``nan`` if one is not known;
+    ``min`` (the nearest of any type): the smallest known time, ``nan`` only when none is
+    known (a type not known cannot be claimed nearer).
+    """
+    sub = np.asarray(minutes, dtype=np.float64)
+    if how == "min":
+        with np.errstate(invalid="ignore"):
+            return np.fmin.reduce(sub, axis=1) if sub.shape[1] else np.full(len(sub), np.nan)
+    if how not in ("max", "mean"):
+        raise ValueError("how must be 'max', 'mean' or 'min'")
+    with np.errstate(invalid="ignore"):
+        out = sub.max(axis=1) if how == "max" else sub.mean(axis=1)
+    return np.where(np.isposinf(sub).any(axis=1), np.inf, out)
 
 
 def as_xy(xy: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from sdaasp.travel.base import Nearest, Pairs, TravelModel, as_xy, empty_nearest
+from sdaasp.travel.base import Nearest, Pairs, TravelModel, as_xy, empty_nearest, with_unplaced
 
 #: Settlement contexts, in the order of :attr:`CrowflyConfig.speeds_kmh`.
 CONTEXTS = ("urbain_dense", "urbain", "rural")
@@ -92,6 +92,11 @@ class CrowflyModel(TravelModel):
         s = as_xy(services_xy)
         if s.shape[0] == 0:
             return empty_nearest(o.shape[0], k, dtype=dtype)
+        placed = np.isfinite(o).all(axis=1)
+        if not placed.all():  # an origin without coordinates is not placed: nan, not a time
+            ctx = None if origin_context is None else np.asarray(origin_context)[placed]
+            r = self.nearest(o[placed], s, k=k, origin_context=ctx, dtype=dtype)
+            return with_unplaced(o.shape[0], k, placed, r, dtype=dtype)
         kk = min(k, s.shape[0])
         dist, idx = cKDTree(s).query(o, k=kk, workers=self.config.workers)
         dist = np.asarray(dist, dtype=np.float64).reshape(o.shape[0], kk)
@@ -114,12 +119,15 @@ class CrowflyModel(TravelModel):
             f = np.array([], dtype=np.float64)
             return Pairs(e, e, f, f, o.shape[0], s.shape[0])
         mpm = self._metres_per_minute(o.shape[0], origin_context)
+        placed = np.isfinite(o).all(axis=1)
+        at = np.flatnonzero(placed)
         radius = float(max_minutes) * float(mpm.max()) / self.config.detour
-        sdm = cKDTree(o).sparse_distance_matrix(cKDTree(s), radius, output_type="ndarray")
-        oi = sdm["i"].astype(np.int64)
+        sdm = cKDTree(o[at]).sparse_distance_matrix(cKDTree(s), radius, output_type="ndarray")
+        oi = at[sdm["i"].astype(np.int64)]
         sj = sdm["j"].astype(np.int64)
         road = sdm["v"] * self.config.detour
         minutes = road / mpm[oi]
         keep = minutes <= max_minutes
         return Pairs.sorted_by_origin(oi[keep], sj[keep], minutes[keep], road[keep],
-                                      o.shape[0], s.shape[0])
+                                      o.shape[0], s.shape[0],
+                                      None if placed.all() else placed)

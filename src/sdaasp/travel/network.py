@@ -292,14 +292,17 @@ class NetworkModel(TravelModel):
         metres = np.where(svc >= 0, step + np.nan_to_num(dist_c[np.maximum(svc, 0)]), np.inf)
         return dist, metres, svc
 
-    def nearest(self, origins_xy, services_xy, *, k=1, origin_context=None) -> Nearest:
+    def nearest(self, origins_xy, services_xy, *, k=1, origin_context=None,
+                dtype=np.float64) -> Nearest:
         o = as_xy(origins_xy)
         s = as_xy(services_xy)
-        if s.shape[0] == 0:
-            return empty_nearest(o.shape[0], k)
+        if s.shape[0] == 0 or not (self.snap(s)[0] >= 0).any():
+            # No service, or none on the network: the time is not known (nan), not "none
+            # reachable" — a network that does not cover the services says nothing of them.
+            return empty_nearest(o.shape[0], k, dtype=dtype)
         if k > 1:
             return _k_nearest_from_pairs(
-                self.pairs_within(o, s, max_minutes=np.inf), k)
+                self.pairs_within(o, s, max_minutes=np.inf), k, dtype=dtype)
         seconds, metres, svc = self.node_times(s)
         onode, odist, otime = self.snap(o)
         placed = onode >= 0
@@ -307,44 +310,99 @@ class NetworkModel(TravelModel):
         minutes = np.where(placed, (seconds[n_idx] + otime) / 60.0, np.nan)
         dist = np.where(placed, metres[n_idx] + odist, np.nan)
         service = np.where(placed, svc[n_idx], -1)
-        return Nearest(minutes[:, None], dist[:, None], service[:, None])
+        return Nearest(minutes[:, None].astype(dtype, copy=False),
+                       dist[:, None].astype(dtype, copy=False), service[:, None])
 
     # -- catchments: one bounded search per service node, in batches ---------------------------
     def pairs_within(self, origins_xy, services_xy, *, max_minutes, origin_context=None,
                      batch_cells: int = 20_000_000) -> Pairs:
+        """Every (origin, service) pair within ``max_minutes``, with the network metres of the
+        time-shortest path (connectors included), from one bounded Dijkstra per service node.
+        """
         o = as_xy(origins_xy)
         s = as_xy(services_xy)
-        onode, _, otime = self.snap(o)
-        snode, _, stime = self.snap(s)
+        onode, odist, otime = self.snap(o)
+        snode, sdist, stime = self.snap(s)
         limit = float(max_minutes) * 60.0
-        rows, cols, mins = [], [], []
+        rows, cols, mins, metres = [], [], [], []
         o_ok = np.flatnonzero(onode >= 0)
         s_ok = np.flatnonzero(snode >= 0)
         uniq, inv = np.unique(snode[s_ok], return_inverse=True)
         batch = max(1, batch_cells // max(self.n_nodes, 1))
         for start in range(0, uniq.size, batch):
             block = uniq[start:start + batch]
-            d = dijkstra(self.reverse, directed=True, indices=block,
-                         limit=limit if np.isfinite(limit) else np.inf)
+            d, pred = dijkstra(self.reverse, directed=True, indices=block,
+                               limit=limit if np.isfinite(limit) else np.inf,
+                               return_predecessors=True)
             sel = (inv >= start) & (inv < start + block.size)
             for_s = s_ok[sel]
             row_in_block = inv[sel] - start
             t = (d[row_in_block][:, onode[o_ok]] + stime[for_s][:, None]
                  + otime[o_ok][None, :]) / 60.0
             si, oi = np.nonzero(t <= max_minutes)
+            tree_m = self._tree_metres(d, pred, row_in_block[si], onode[o_ok[oi]])
+            del pred
             rows.append(o_ok[oi])
             cols.append(for_s[si])
             mins.append(t[si, oi])
+            metres.append(tree_m + sdist[for_s[si]] + odist[o_ok[oi]])
         if rows:
-            r, c, m = np.concatenate(rows), np.concatenate(cols), np.concatenate(mins)
+            r, c = np.concatenate(rows), np.concatenate(cols)
+            m, dm = np.concatenate(mins), np.concatenate(metres)
         else:
             r = c = np.array([], dtype=np.int64)
-            m = np.array([], dtype=np.float64)
-        return Pairs.sorted_by_origin(r, c, m, np.full(r.size, np.nan), o.shape[0], s.shape[0])
+            m = dm = np.array([], dtype=np.float64)
+        placed = onode >= 0
+        return Pairs.sorted_by_origin(r, c, m, dm, o.shape[0], s.shape[0],
+                                      None if placed.all() else placed)
+
+    def _tree_metres(self, d: np.ndarray, pred: np.ndarray, row: np.ndarray,
+                     node: np.ndarray) -> np.ndarray:
+        """Network metres from ``node`` to the source of ``row`` along the shortest-path trees
+        of a batched Dijkstra on the reversed graph (``d``, ``pred``: one row per source, as
+        SciPy returns them): the metres of the time-shortest path.
+
+        Pointer jumping, as :meth:`node_times` does for one tree, on the reached (row, node)
+        cells (all cells when most are reached: unreached ones are their own root): a cell's
+        parent is its predecessor in the same row, and ``log2(depth)`` vectorised doublings sum
+        the edge lengths up to the root. No loop over origins.
+        """
+        if row.size == 0:
+            return np.zeros(0)
+        n = self.n_nodes
+        reached = np.flatnonzero(np.isfinite(d.ravel()))
+        if reached.size > d.size // 2:  # mostly reached: every cell, no index to build
+            reached = np.arange(d.size)
+            where = reached
+        else:
+            where = np.full(d.size, -1, dtype=np.intp)  # cell -> index among reached cells
+            where[reached] = np.arange(reached.size)
+        pnode = pred.ravel()[reached].astype(np.intp)
+        row_of = reached // n
+        child = np.flatnonzero(pnode >= 0)               # every reached cell but the roots
+        parent = np.arange(reached.size, dtype=np.intp)
+        parent[child] = where[row_of[child] * n + pnode[child]]
+        step = np.zeros(reached.size)
+        # Reversed-graph edge p -> v is the forward edge v -> p: its length is lengths[v, p].
+        step[child] = np.asarray(
+            self.lengths[reached[child] - row_of[child] * n, pnode[child]]).ravel()
+        del pnode, row_of, child
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            step += step[parent]
+            parent = grand
+        # Roots have a step of 0: a cell pointing at its root holds its whole length.
+        return step[where[row.astype(np.intp) * n + node]]
 
 
-def _k_nearest_from_pairs(p: Pairs, k: int) -> Nearest:
-    """k smallest times per origin from a catchment (vectorised sort, no loop over origins)."""
+def _k_nearest_from_pairs(p: Pairs, k: int, *, dtype: type = np.float64) -> Nearest:
+    """k smallest times per origin from a catchment (vectorised sort, no loop over origins).
+
+    A placed origin with fewer than ``k`` reachable services gets ``inf`` for the missing
+    ranks; an origin the model could not place gets ``nan`` on every rank (not known).
+    """
     minutes = np.full((p.n_origins, k), np.inf)
     dist = np.full((p.n_origins, k), np.inf)
     service = np.full((p.n_origins, k), -1, dtype=np.int64)
@@ -356,4 +414,7 @@ def _k_nearest_from_pairs(p: Pairs, k: int) -> Nearest:
     minutes[o[keep], rank[keep]] = m[keep]
     dist[o[keep], rank[keep]] = d[keep]
     service[o[keep], rank[keep]] = s[keep]
-    return Nearest(minutes, dist, service)
+    lost = ~p.placed
+    minutes[lost] = np.nan
+    dist[lost] = np.nan
+    return Nearest(minutes.astype(dtype, copy=False), dist.astype(dtype, copy=False), service)

@@ -22,7 +22,7 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from sdaasp.errors import SdaaspError
-from sdaasp.travel.base import Nearest, Pairs, TravelModel, as_xy, empty_nearest
+from sdaasp.travel.base import Nearest, Pairs, TravelModel, as_xy, empty_nearest, with_unplaced
 
 
 class OsrmError(SdaaspError):
@@ -130,10 +130,15 @@ class OsrmModel(TravelModel):
         return grid("durations"), grid("distances")
 
     # -- interface -----------------------------------------------------------------------------
-    def nearest(self, origins_xy, services_xy, *, k=1, origin_context=None) -> Nearest:
+    def nearest(self, origins_xy, services_xy, *, k=1, origin_context=None,
+                dtype=np.float64) -> Nearest:
         o, s = as_xy(origins_xy), as_xy(services_xy)
         if s.shape[0] == 0:
-            return empty_nearest(o.shape[0], k)
+            return empty_nearest(o.shape[0], k, dtype=dtype)
+        placed = np.isfinite(o).all(axis=1)
+        if not placed.all():  # an origin without coordinates is not placed: nan, not a time
+            r = self.nearest(o[placed], s, k=k, dtype=dtype)
+            return with_unplaced(o.shape[0], k, placed, r, dtype=dtype)
         c = min(max(self.config.candidates, k), s.shape[0])
         straight, cand = cKDTree(s).query(o, k=c)
         cand = np.asarray(cand).reshape(o.shape[0], c)
@@ -159,13 +164,16 @@ class OsrmModel(TravelModel):
         # max speed beats the best road time found.
         bound = straight[:, -1] / (self.config.max_speed_kmh / 3.6) / 60.0
         self.last_unproven = int(np.sum((c < s.shape[0]) & (bound < minutes[:, k - 1])))
-        return Nearest(minutes, metres, service)
+        return Nearest(minutes.astype(dtype, copy=False), metres.astype(dtype, copy=False),
+                       service)
 
     def pairs_within(self, origins_xy, services_xy, *, max_minutes, origin_context=None) -> Pairs:
         o, s = as_xy(origins_xy), as_xy(services_xy)
+        placed = np.isfinite(o).all(axis=1)
+        at = np.flatnonzero(placed)
         radius = float(max_minutes) * 60.0 * self.config.max_speed_kmh / 3.6
-        sdm = cKDTree(o).sparse_distance_matrix(cKDTree(s), radius, output_type="ndarray")
-        oi, sj = sdm["i"].astype(np.int64), sdm["j"].astype(np.int64)
+        sdm = cKDTree(o[at]).sparse_distance_matrix(cKDTree(s), radius, output_type="ndarray")
+        oi, sj = at[sdm["i"].astype(np.int64)], sdm["j"].astype(np.int64)
         mins = np.full(oi.size, np.inf)
         dist = np.full(oi.size, np.inf)
         for u in np.unique(oi // 50):
@@ -177,4 +185,4 @@ class OsrmModel(TravelModel):
             dist[sel] = met[io, js]
         keep = mins <= max_minutes
         return Pairs.sorted_by_origin(oi[keep], sj[keep], mins[keep], dist[keep], o.shape[0],
-                                      s.shape[0])
+                                      s.shape[0], None if placed.all() else placed)

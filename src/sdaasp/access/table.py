@@ -1,0 +1,61 @@
+"""The long access table the zones method takes (:func:`sdaasp.needs.priority_zones`), and the
+record of how it was made.
+
+One row per (origin, type): ``origin_id``, ``commune_code``, ``iris_code``, ``population``,
+``type_code``, ``minutes`` — ``nan`` not known (origin not placed, no service of the type),
+``inf`` placed but unreachable, as everywhere in sdaasp.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sdaasp.access.diagnostic import frame_hash
+from sdaasp.access.indicators import NearestByType
+from sdaasp.travel.base import TravelModel
+
+ACCESS_COLUMNS = ("origin_id", "commune_code", "iris_code", "population", "type_code",
+                  "minutes")
+
+
+def access_table(origins: pd.DataFrame, nearest: NearestByType) -> pd.DataFrame:
+    """Long table of the times of :func:`~sdaasp.access.nearest_by_type` for ``origins``
+    (the same origins, in the same order; ``iris_code`` is ``None`` where absent)."""
+    n, t = nearest.minutes.shape
+    if n != len(origins):
+        raise ValueError(f"{len(origins)} origins for {n} rows of times")
+    ids = origins["origin_id"].to_numpy()
+    if nearest.origin_ids is not None and not np.array_equal(nearest.origin_ids, ids):
+        raise ValueError("the times were computed for other origins (or in another order)")
+    iris = origins["iris_code"].to_numpy(dtype=object) if "iris_code" in origins \
+        else np.full(n, None, dtype=object)
+    return pd.DataFrame({
+        "origin_id": np.repeat(ids, t),
+        "commune_code": np.repeat(origins["commune_code"].to_numpy(), t),
+        "iris_code": np.repeat(iris, t),
+        "population": np.repeat(origins["population"].to_numpy(dtype=float), t),
+        "type_code": np.tile(np.asarray(nearest.types, dtype=object), n),
+        "minutes": nearest.minutes.ravel().astype(float),
+    }, columns=list(ACCESS_COLUMNS))
+
+
+def access_method_label(model: TravelModel) -> str:
+    """French description of how the times were computed, shown with a zones run."""
+    d = model.describe()
+    if d.get("kind") == "crowfly":
+        speeds = "/".join(f"{v:g}" for v in d.get("speeds_kmh", ()))
+        return (f"moteur d'accessibilité sdaasp, modèle à vol d'oiseau (distance × "
+                f"{d.get('detour', '')} ; {speeds} km/h selon la densité de la commune), "
+                "depuis un point de chaque zone")
+    return f"moteur d'accessibilité sdaasp, modèle {d.get('kind')} ({d.get('source', '')})"
+
+
+def offer_record(services: pd.DataFrame, model: TravelModel) -> dict[str, object]:
+    """The inputs' record of the offer used (counts by type, content hash, travel model)."""
+    counts = services["type_code"].value_counts().to_dict()
+    source = ("points de service (offre) : " + ", ".join(
+        f"{k} {v}" for k, v in sorted(counts.items()))) if counts else "aucun point de service"
+    return {"type": "offre", "source": source,
+            "sha256": frame_hash(services) if len(services) else "",
+            "deplacement": model.describe()}
