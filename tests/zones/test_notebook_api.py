@@ -74,7 +74,7 @@ def test_the_zones_of_the_doc_are_those_of_the_django_pipeline(notebook, nord_db
     assert len(iris) >= 3 and set(zones.zones["unit_code"]) == set(units["unit_code"])
     mairie = zones.access[zones.access["service"] == "MAIRIE"]
     assert len(mairie) == len(units) and mairie["share_beyond"].notna().any()
-    import_needs_file(ROOT / notebook["MEL"], "mel-iris-2019")
+    import_needs_file(ROOT / notebook["MEL"], "mel-iris-2019", departement="59")
     saved = compute_zones("59", territory=notebook["nord"])
     assert saved.result.digest() == zones.digest()
     assert saved.run.digest == zones.digest()
