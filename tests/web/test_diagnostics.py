@@ -180,3 +180,41 @@ def test_cli_e2sfca_without_capacity_warns(nord_db, tmp_path, capsys):
     assert main(["diagnose", "59", "--types", "MAIRIE", "--e2sfca", "--no-save",
                  "--output-dir", str(tmp_path)]) == 0
     assert "capacité inconnue" in capsys.readouterr().out
+
+
+class _IslandModel(CrowflyModel):
+    """Straight line, except that Abancourt (59001) is placed but reaches nothing."""
+
+    def nearest(self, origins_xy, services_xy, **kw):
+        r = super().nearest(origins_xy, services_xy, **kw)
+        if len(services_xy) == 0:  # no service at all: not available, left as it is
+            return r
+        r.minutes[0, :] = np.inf
+        r.distance_m[0, :] = np.inf
+        r.service[0, :] = -1
+        return r
+
+
+def test_unreachable_commune_reads_inaccessible_not_unknown(client, nord_db, nord):
+    """inf and NaN are both NULL in the database; the stored populations tell them apart."""
+    origins, info = build_origins(nord, "commune")
+    assert origins["commune_code"].iloc[0] == "59001"
+    result = run_diagnostic(nord, mairie_services(nord), _IslandModel(), origins=origins,
+                            origins_info=info, types=["MAIRIE", "VIDE"])
+    saved = save_diagnostic(result)
+    island = AccessSummary.objects.get(run=saved, niveau="commune", code="59001",
+                                       type_code="MAIRIE")
+    assert island.moyenne_min is None and island.moyenne_texte == "inaccessible"
+    vide = AccessSummary.objects.get(run=saved, niveau="commune", code="59001",
+                                     type_code="VIDE")
+    assert vide.moyenne_texte == "non disponible"
+    other = AccessSummary.objects.get(run=saved, niveau="commune", code="59002",
+                                      type_code="MAIRIE")
+    assert other.moyenne_texte == f"{other.moyenne_min:.1f}".replace(".", ",")
+    html = client.get(f"/diagnostic/{saved.pk}/?type=MAIRIE").content.decode()
+    row = html[html.index("(59001)"):]
+    assert row[:row.index("</tr>")].count("inaccessible") == 1
+    feats = client.get(f"/diagnostic/{saved.pk}/communes.geojson?type=MAIRIE").json()["features"]
+    props = next(f["properties"] for f in feats if f["properties"]["code"] == "59001")
+    assert props["moyenne"] == "inaccessible" and props["classe"] == "25 min ou plus"
+    assert props["moyenne_min"] is None

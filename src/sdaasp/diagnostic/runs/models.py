@@ -3,6 +3,8 @@ and its results aggregated per zone (commune, EPCI, SCoT, département) and serv
 
 from __future__ import annotations
 
+import math
+
 from django.db import models
 
 from sdaasp.diagnostic.territory.models import Departement
@@ -77,6 +79,25 @@ class AccessSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} {self.niveau} {self.code} {self.type_code}"
+
+    @property
+    def mean_minutes(self) -> float | None:
+        """The mean time: ``None`` when not known, ``inf`` when every inhabitant with a known
+        time has no reachable service. Both are stored as NULL (a database has no inf); the
+        stored populations tell them apart."""
+        if self.moyenne_min is not None:
+            return self.moyenne_min
+        reached_nobody = (self.population_disponible > 0
+                          and self.population_sans_acces >= self.population_disponible)
+        return math.inf if reached_nobody else None
+
+    @property
+    def moyenne_texte(self) -> str:
+        """The mean in words for pages: « 12,3 », « inaccessible » or « non disponible »."""
+        m = self.mean_minutes
+        if m is None:
+            return "non disponible"
+        return "inaccessible" if math.isinf(m) else f"{m:.1f}".replace(".", ",")
 
 
 #: Columns copied from the core summaries table into :class:`AccessSummary`.

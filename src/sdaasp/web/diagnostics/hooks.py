@@ -13,6 +13,11 @@ def latest_run(code: str) -> DiagnosticRun | None:
     return DiagnosticRun.objects.filter(departement_id=code).first()
 
 
+def _minutes_text(s: AccessSummary) -> str:
+    text = s.moyenne_texte
+    return text if text in ("inaccessible", "non disponible") else f"{s.mean_minutes:.0f} min"
+
+
 def _fmt_minutes(v: float | None) -> str:
     return "non disponible" if v is None else f"{v:.0f} min".replace(".", ",")
 
@@ -26,7 +31,7 @@ def access_rows(commune: object):
         return None
     rows = AccessSummary.objects.filter(run=run, niveau="commune",
                                         code=commune.code)  # type: ignore[attr-defined]
-    return [CardRow(s.type_code, f"moyenne {_fmt_minutes(s.moyenne_min)}, médiane "
+    return [CardRow(s.type_code, f"moyenne {_minutes_text(s)}, médiane "
                                  f"{_fmt_minutes(s.p50_min)}",
                     url=f"/diagnostic/{run.pk}/?type={s.type_code}")
             for s in rows.order_by("type_code")] or None
@@ -44,7 +49,7 @@ def register() -> None:
         register_layer(MapLayer(
             "diagnostic", "Temps d'accès (dernier diagnostic)", "diagnostics:latest_geojson",
             order=30, legend=(*legend, LegendEntry("non disponible", MISSING_COLOUR)),
-            columns=(("code", "Code"), ("nom", "Commune"), ("moyenne_min", "Temps moyen (min)"),
+            columns=(("code", "Code"), ("nom", "Commune"), ("moyenne", "Temps moyen (min)"),
                      ("classe", "Classe")),
             source="sdaasp, dernier diagnostic d'accessibilité (premier type calculé)",
             fill_opacity=0.8))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -51,7 +52,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     missing = {"communes": 0, "population": 0.0}
     table = []
     for r in rows:
-        c = class_of(r.moyenne_min)
+        c = class_of(r.mean_minutes)
         bucket = missing if c is None else classes[c]
         bucket["communes"] += 1
         bucket["population"] += r.population
@@ -97,11 +98,12 @@ def _communes_geojson(request: HttpRequest, run: DiagnosticRun) -> HttpResponse:
     for code, nom, geom in (Commune.objects.filter(departement=run.departement)
                             .values_list("code", "nom", "geojson").order_by("code")):
         s = values.get(code)
-        mean = s.moyenne_min if s else None
+        mean = s.mean_minutes if s else None
         c = class_of(mean)
         props = {
             "code": code, "nom": nom,
-            "moyenne_min": None if mean is None else round(mean, 1),
+            "moyenne_min": None if mean is None or math.isinf(mean) else round(mean, 1),
+            "moyenne": "non disponible" if s is None else s.moyenne_texte,
             "part_plus_20": None if s is None or s.part_plus_20 is None
             else round(100 * s.part_plus_20, 1),
             "classe": "non disponible" if c is None else OBSERVATOIRE_CLASSES[c][3],
