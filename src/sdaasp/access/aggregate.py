@@ -60,7 +60,8 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarra
     return out
 
 
-def summarise(minutes: np.ndarray, population: np.ndarray, group_codes: Sequence[object], *,
+def summarise(minutes: np.ndarray, population: np.ndarray,
+              group_codes: Sequence[object] | np.ndarray, *,
               thresholds: Sequence[float] = THRESHOLDS,
               percentiles: Sequence[float] = PERCENTILES) -> pd.DataFrame:
     """Summary of one indicator (one value per origin) by group.
@@ -76,11 +77,12 @@ def summarise(minutes: np.ndarray, population: np.ndarray, group_codes: Sequence
                             codes, uniques, thresholds=thresholds, percentiles=percentiles)
 
 
-def _factorize(group_codes: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+def _factorize(group_codes: Sequence[object] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(group_codes)
     if arr.dtype.kind in "iu":  # integer codes: no object conversion of millions of values
         return pd.factorize(arr, sort=True)
-    return pd.factorize(pd.Series(np.asarray(group_codes, dtype=object)), sort=True)
+    codes, uniques = pd.factorize(pd.Series(np.asarray(group_codes, dtype=object)), sort=True)
+    return codes, np.asarray(uniques)
 
 
 def _summarise_coded(t: np.ndarray, pop: np.ndarray, codes: np.ndarray, uniques: np.ndarray, *,
@@ -122,7 +124,7 @@ def _summarise_coded(t: np.ndarray, pop: np.ndarray, codes: np.ndarray, uniques:
 
 
 def summarise_by_type(minutes: np.ndarray, types: Sequence[str], population: np.ndarray,
-                      group_codes: Sequence[object], *, level: str,
+                      group_codes: Sequence[object] | np.ndarray, *, level: str,
                       thresholds: Sequence[float] = THRESHOLDS) -> pd.DataFrame:
     """:func:`summarise` for each column of ``minutes`` (n_origins × n_types), stacked with
     ``niveau`` and ``type_code`` columns."""

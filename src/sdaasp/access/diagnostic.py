@@ -169,7 +169,7 @@ def _iris_origins(territory: Territory, sources: Sequence[NeedsSource]
         "kind": "iris",
         "sources": [{"type": s.kind, "source": s.label, "millesime": s.vintage,
                      "fichier": Path(s.path).name, "sha256": s.sha256} for s in with_geo
-                    if s.geometry["code"].isin(used).any()],
+                    if s.geometry is not None and s.geometry["code"].isin(used).any()],
         "iris": int(is_iris.sum()),
         "communes_iris": int(origins.loc[is_iris, "commune_code"].nunique()),
         "communes_sans_iris": int((~is_iris).sum()),
@@ -312,11 +312,12 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
     travel = model.describe()
     if travel.get("source") and Path(str(travel["source"])).is_file():
         travel["sha256"] = file_hash(str(travel["source"]))
-    parameters = {"types": wanted, "basket": list(basket or []),
+    parameters: dict[str, object] = {"types": wanted, "basket": list(basket or []),
                   "e2sfca": None if e2sfca is None else {"name": e2sfca.name,
                                                          "bands": [list(b) for b in e2sfca.bands]},
                   "thresholds": list(thresholds), "code_version": __version__}
-    info = origins_info if origins_info is not None else {"kind": "custom"}
+    info: dict[str, object] = dict(origins_info) if origins_info is not None \
+        else {"kind": "custom"}
     return DiagnosticResult(territory.code, origins, nearest, summaries, parameters,
                             _inputs(territory, services, origins, info), travel, warnings,
                             scores)

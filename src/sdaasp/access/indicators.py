@@ -56,10 +56,10 @@ class NearestByType:
         """Object array (n_origins, n_types) of point ids, ``None`` where there is none."""
         out = np.empty(self.service.shape, dtype=object)
         for j, ids in enumerate(self.ids):
-            out[:, j] = np.append(np.asarray(ids, dtype=object), None)[self.service[:, j]]
+            out[:, j] = np.append(np.asarray(ids, dtype=object), [None])[self.service[:, j]]
         return out
 
-    def _index(self, origin_ids: Sequence[str] | None) -> pd.Index:
+    def _index(self, origin_ids: Sequence[str] | np.ndarray | None) -> pd.Index:
         ids = self.origin_ids if origin_ids is None else origin_ids
         if ids is None:
             raise ValueError("origin ids unknown: pass origin_ids (the origins' origin_id)")
@@ -67,25 +67,25 @@ class NearestByType:
             raise ValueError(f"{len(ids)} origin ids for {self.minutes.shape[0]} origins")
         return pd.Index(np.asarray(ids, dtype=object), name="origin_id")
 
-    def table(self, what: str = "minutes", origin_ids: Sequence[str] | None = None
+    def table(self, what: str = "minutes", origin_ids: Sequence[str] | np.ndarray | None = None
               ) -> pd.DataFrame:
         """Wide table indexed by ``origin_id``, one column per type: ``minutes``,
         ``distance_m``, ``point_id`` or ``status`` (« calculé » / « inaccessible » / « non
         disponible »)."""
-        values = {"minutes": self.minutes, "distance_m": self.distance_m,
-                  "point_id": None, "status": None}
-        if what not in values:
-            raise ValueError(f"what must be one of {sorted(values)}")
-        if what == "point_id":
+        if what == "minutes":
+            data = self.minutes
+        elif what == "distance_m":
+            data = self.distance_m
+        elif what == "point_id":
             data = self.point_id
         elif what == "status":
             data = time_status(self.minutes)
         else:
-            data = values[what]
+            raise ValueError("what must be one of distance_m, minutes, point_id, status")
         return pd.DataFrame(data, index=self._index(origin_ids),
                             columns=pd.Index(self.types, name="type_code"))
 
-    def to_frame(self, origin_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    def to_frame(self, origin_ids: Sequence[str] | np.ndarray | None = None) -> pd.DataFrame:
         """Long table: ``origin_id``, ``type_code``, ``minutes``, ``distance_m``, ``point_id``."""
         n, t = self.minutes.shape
         return pd.DataFrame({
@@ -134,8 +134,8 @@ def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: Travel
     oxy = origins[["x", "y"]].to_numpy(dtype=np.float64)
     ctx = _context(origins)
     n, t = oxy.shape[0], len(groups)
-    minutes = np.empty((n, t), dtype=dtype)
-    dist = np.empty((n, t), dtype=dtype)
+    minutes: np.ndarray = np.empty((n, t), dtype=dtype)
+    dist: np.ndarray = np.empty((n, t), dtype=dtype)
     svc = np.empty((n, t), dtype=np.int32)
     ids: list[np.ndarray] = []
     for j, (code, sv) in enumerate(groups.items()):
@@ -159,7 +159,7 @@ def k_nearest(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel,
     r = model.nearest(origins[["x", "y"]].to_numpy(dtype=np.float64),
                       sv[["x", "y"]].to_numpy(dtype=np.float64), k=k,
                       origin_context=_context(origins))
-    ids = np.append(sv["point_id"].astype(object).to_numpy(), None)
+    ids = np.append(sv["point_id"].astype(object).to_numpy(), [None])
     n = len(origins)
     return pd.DataFrame({
         "origin_id": np.repeat(origins["origin_id"].to_numpy(), k),

@@ -75,8 +75,8 @@ def grid_from_communes(communes: gpd.GeoDataFrame, *, cell_m: float = 200.0,
     y0 = np.floor(ymin / cell_m) * cell_m
     nx = int(np.ceil((xmax - x0) / cell_m))
     ny = int(np.ceil((ymax - y0) / cell_m))
-    ix, iy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
-    ix, iy = ix.ravel(), iy.ravel()
+    gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
+    ix, iy = gx.ravel(), gy.ravel()
     cells = shapely.box(x0 + ix * cell_m, y0 + iy * cell_m,
                         x0 + (ix + 1) * cell_m, y0 + (iy + 1) * cell_m)
     tree = shapely.STRtree(cells)

@@ -284,7 +284,7 @@ def read_mel_iris(path: str | Path) -> NeedsSource:
         first = ~codes.duplicated(keep="first")
         summed = nums[households].groupby(codes).sum(min_count=1)
         nums = nums[first].copy()
-        nums[households] = summed.loc[codes[first]].to_numpy()
+        nums[households] = summed.reindex(codes[first].to_numpy()).to_numpy()
         n_dup = int(dup.sum() - codes[dup].nunique())
         notes.append(f"{codes[dup].nunique()} IRIS figurent sur plusieurs lignes "
                      f"({n_dup} ligne(s) en trop) avec les mêmes valeurs du recensement : "

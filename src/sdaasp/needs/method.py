@@ -74,9 +74,13 @@ def _unit_weights(access: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     commune's IRIS in proportion to their population."""
     o = access.drop_duplicates("origin_id")[["origin_id", "commune_code", "iris_code"]]
     unit_codes = set(units["unit_code"])
-    iris = o["iris_code"].astype(object).where(o["iris_code"].notna(), None)
-    direct_code = np.where(iris.isin(unit_codes), iris,
-                           np.where(o["commune_code"].isin(unit_codes), o["commune_code"], None))
+    iris = o["iris_code"].to_numpy(dtype=object)
+    commune = o["commune_code"].to_numpy(dtype=object)
+    direct_code = np.full(len(o), None, dtype=object)
+    in_commune = pd.Series(commune).isin(unit_codes).to_numpy()
+    direct_code[in_commune] = commune[in_commune]
+    in_iris = pd.notna(iris) & pd.Series(iris).isin(unit_codes).to_numpy()
+    direct_code[in_iris] = iris[in_iris]  # the IRIS unit first, else the commune's
     direct = pd.DataFrame({"origin_id": o["origin_id"].to_numpy(), "unit_code": direct_code,
                            "weight": 1.0}).dropna(subset=["unit_code"])
     rest = o[pd.isna(direct_code)]
@@ -128,7 +132,7 @@ def access_deficits(access: pd.DataFrame, units: pd.DataFrame,
             not_assessed.append(s.code)
             continue
         mask = access["type_code"].isin(s.types).to_numpy()
-        t_idx = pd.Index(list(s.types)).get_indexer(type_codes[mask])
+        t_idx = pd.Index(list(s.types)).get_indexer(pd.Index(type_codes[mask]))
         arr = np.full((len(o_ids), len(s.types)), np.nan)
         np.fmin.at(arr, (o_idx[mask], t_idx), minutes_all[mask])  # min if duplicated
         minutes = combine_minutes(arr, _HOW.get(s.agregation, "mean"))
@@ -201,8 +205,8 @@ def _of(libelle: str) -> str:
 
 
 def _join_fr(items: pd.Series) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+    texts = [str(x) for x in items]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " et " + texts[-1]
 
 
 def priority_zones(units: gpd.GeoDataFrame, needs: pd.DataFrame, access: pd.DataFrame,

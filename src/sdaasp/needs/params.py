@@ -72,7 +72,7 @@ class _Reader:
             bound = f"entre {lo:g} et {hi:g}" if hi is not None else f"≥ {lo:g}"
             self.bad(f"{where}.{key}", f"un nombre {bound}", value)
             return 0.0
-        return float(value)
+        return float(value)  # type: ignore[arg-type]  # checked above: a number
 
     def service(self, kind: str, i: int, s: dict, seen: set[str]) -> Service | None:
         where = f"acces.{kind} n° {i}"

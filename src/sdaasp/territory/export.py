@@ -34,7 +34,7 @@ def territory_layers(territory: Territory) -> dict[str, gpd.GeoDataFrame]:
         {
             "code": [territory.code],
             "nom": [territory.departement["nom"]],
-            "population": pd.array([territory.summary()["population"]], dtype="Int64"),
+            "population": pd.Series([territory.summary()["population"]], dtype="Int64"),
             "source": [territory.departement["source"]],
         },
         geometry=[territory.communes.union_all()],

@@ -28,8 +28,8 @@ def synthetic_territory(nx: int = 4, ny: int = 3, *, commune_m: float = 4000.0,
     """
     rng = np.random.default_rng(seed)
     n = nx * ny
-    i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
-    i, j = i.ravel(), j.ravel()
+    gi, gj = np.meshgrid(np.arange(nx), np.arange(ny), indexing="xy")
+    i, j = gi.ravel(), gj.ravel()
     geoms = shapely.box(x0 + i * commune_m, y0 + j * commune_m,
                         x0 + (i + 1) * commune_m, y0 + (j + 1) * commune_m)
     pop = rng.integers(50, 20_000, n).astype("float")
@@ -41,7 +41,7 @@ def synthetic_territory(nx: int = 4, ny: int = 3, *, commune_m: float = 4000.0,
     scot = ["S1" if c < nx / 2 else "S2" for c in i]
     communes = gpd.GeoDataFrame({
         "code": codes, "nom": [f"Commune synthétique {k}" for k in range(1, n + 1)],
-        "population": pd.array(pop, dtype="Float64").round().astype("Int64"),
+        "population": pd.array(np.round(pop), dtype="Int64"),
         "epci_code": pd.array(epci, dtype="string"), "scot_code": pd.array(scot, dtype="string"),
     }, geometry=list(geoms), crs=2154)
 

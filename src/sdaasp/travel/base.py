@@ -83,7 +83,7 @@ class Pairs:
         return p
 
     @cached_property
-    def csr_structure(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def csr_structure(self) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """(order, indptr, indices) of the pairs as a CSR matrix origins × services, computed
         once per catchment and reused by every indicator (2SFCA, E2SFCA, gravity, scenarios).
         ``order`` is ``None`` when the pairs are already sorted by origin."""
@@ -153,8 +153,8 @@ def with_unplaced(n_origins: int, k: int, placed: np.ndarray, nearest: Nearest, 
                   dtype: type = np.float64) -> Nearest:
     """Spread a result computed for the placed origins only back over every origin, with
     ``nan`` (not known) and service -1 for the others."""
-    minutes = np.full((n_origins, k), np.nan, dtype=dtype)
-    dist = np.full((n_origins, k), np.nan, dtype=dtype)
+    minutes: np.ndarray = np.full((n_origins, k), np.nan, dtype=dtype)
+    dist: np.ndarray = np.full((n_origins, k), np.nan, dtype=dtype)
     service = np.full((n_origins, k), -1, dtype=np.int64)
     minutes[placed] = nearest.minutes
     dist[placed] = nearest.distance_m

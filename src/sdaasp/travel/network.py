@@ -107,7 +107,7 @@ def read_osm(path: str | Path, config: NetworkConfig) -> OsmWays:
         fp = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
               .with_locations().with_filter(osmium.filter.KeyFilter("highway")))
         for w in fp:
-            if not w.is_way():
+            if not isinstance(w, osmium.osm.Way):
                 continue
             tags = w.tags
             hw = tags.get("highway")

@@ -137,8 +137,8 @@ class OsrmModel(TravelModel):
             return empty_nearest(o.shape[0], k, dtype=dtype)
         placed = np.isfinite(o).all(axis=1)
         if not placed.all():  # an origin without coordinates is not placed: nan, not a time
-            r = self.nearest(o[placed], s, k=k, dtype=dtype)
-            return with_unplaced(o.shape[0], k, placed, r, dtype=dtype)
+            near = self.nearest(o[placed], s, k=k, dtype=dtype)
+            return with_unplaced(o.shape[0], k, placed, near, dtype=dtype)
         c = min(max(self.config.candidates, k), s.shape[0])
         straight, cand = cKDTree(s).query(o, k=c)
         cand = np.asarray(cand).reshape(o.shape[0], c)

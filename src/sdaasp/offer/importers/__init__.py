@@ -119,9 +119,9 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
 
     abroad = has_xy & ~_geo.in_france(lon, lat)
     for i in np.flatnonzero(abroad):
-        excluded.append(Problem(file_name, _line(df, i), "coordonnées",
+        excluded.append(Problem(file_name, _line(df, int(i)), "coordonnées",
                                 "un point situé en France",
-                                f"« {df.at[i, 'nom']} » à lon {lon[i]:.4f}, lat {lat[i]:.4f} "
+                                f"« {df.at[i, 'nom']!s} » à lon {lon[i]:.4f}, lat {lat[i]:.4f} "
                                 "(mal géocodé, exclu)"))
     drop |= abroad
 
@@ -134,9 +134,9 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
         outside = ok & pd.isna(loc)
         for i in np.flatnonzero(outside):
             excluded.append(Problem(
-                file_name, _line(df, i), "coordonnées",
+                file_name, _line(df, int(i)), "coordonnées",
                 f"un point dans le territoire du département {area.departement}",
-                f"« {df.at[i, 'nom']} » à lon {lon[i]:.4f}, lat {lat[i]:.4f} (hors territoire, "
+                f"« {df.at[i, 'nom']!s} » à lon {lon[i]:.4f}, lat {lat[i]:.4f} (hors territoire, "
                 "exclu)"))
         drop |= outside
         declared = df["commune_code"].astype(object).where(df["commune_code"].notna(), None)
@@ -160,11 +160,11 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
     for i in np.flatnonzero(lost):
         declared_code = df.at[i, "commune_code"] if area is None else None
         code = candidates["commune_code"].iloc[i]
-        found = (f"« {df.at[i, 'nom']} » sans coordonnées, commune {code} absente du "
+        found = (f"« {df.at[i, 'nom']!s} » sans coordonnées, commune {code} absente du "
                  "territoire (commune fusionnée ou d'un autre département ?) (exclu)"
                  if code is not None and not pd.isna(code) and declared_code is None
-                 else f"« {df.at[i, 'nom']} » sans coordonnées ni commune connue (exclu)")
-        excluded.append(Problem(file_name, _line(df, i), "coordonnées",
+                 else f"« {df.at[i, 'nom']!s} » sans coordonnées ni commune connue (exclu)")
+        excluded.append(Problem(file_name, _line(df, int(i)), "coordonnées",
                                 "des coordonnées ou une commune du territoire", found))
     drop |= lost
 
@@ -188,7 +188,7 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
 
 
 def _line(df: pd.DataFrame, i: int) -> int | None:
-    v = df.at[i, "line"] if "line" in df.columns else None
+    v = df["line"].iloc[i] if "line" in df.columns else None
     return None if v is None or pd.isna(v) else int(v)
 
 

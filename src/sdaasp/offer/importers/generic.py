@@ -52,7 +52,8 @@ def _geojson_records(p: Path) -> tuple[str, str, list[tuple[int, dict]]]:
 class _Record:
     """One row of a partner's file, read and checked; ``problems`` lists what is wrong."""
 
-    def __init__(self, name: str, line: int, rec: dict, known: set[str]) -> None:
+    def __init__(self, name: str, line: int, rec: dict, known: frozenset[str] | set[str]
+                 ) -> None:
         self.name, self.line, self.rec = name, line, rec
         self.problems: list[Problem] = []
         for k in REQUIRED:
