@@ -10,6 +10,7 @@ import geopandas as gpd
 import pytest
 
 from sdaasp.cli import build_parser, main
+from tests.conftest import cli_environ
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -74,15 +75,10 @@ def test_build_without_saving(capsys):
 
 
 def _env(tmp_path):
-    import os
-
-    env = dict(os.environ)
-    env["SDAASP_DATA_DIR"] = str(tmp_path)
-    env.pop("DATABASE_URL", None)
-    return env
+    return cli_environ(tmp_path)
 
 
-def test_serve_answers_in_french(tmp_path):
+def test_serve_answers_in_french(cli_env):
     """`sdaasp serve` (used by `make demo`) starts the platform and serves pages and assets."""
     import socket
     import time
@@ -92,7 +88,7 @@ def test_serve_answers_in_french(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "sdaasp.cli", "serve", "--port", str(port)],
-                            env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:
         body = ""

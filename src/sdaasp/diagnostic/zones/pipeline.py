@@ -4,6 +4,8 @@ from sdaasp's accessibility engine, the method with a parameter file. Called by
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import shapely
 
 from sdaasp.access import nearest_by_type
 from sdaasp.access.diagnostic import frame_hash
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.runs.inputs import service_points
 from sdaasp.diagnostic.territory.loading import held_territory
 from sdaasp.diagnostic.territory.models import Departement
@@ -24,6 +27,8 @@ from sdaasp.needs.params import Params
 from sdaasp.territory import Territory
 from sdaasp.travel import TravelModel, model_from_spec
 from sdaasp.travel.crowfly import CrowflyConfig, context_from_density
+
+logger = logging.getLogger("sdaasp.zones")
 
 
 @dataclass
@@ -88,6 +93,7 @@ def access_times(territory: Territory, units: pd.DataFrame, params: Params,
 def compute_zones(code: str, *, params_path: str | Path | None = None,
                   territory: Territory | None = None, travel: str = "crowfly") -> RunOutcome:
     """Run the zones method for ``code`` and save it (the territory too if not yet saved)."""
+    started = time.perf_counter()
     params = load_params(params_path)
     model = model_from_spec(travel)
     if territory is None:
@@ -110,4 +116,7 @@ def compute_zones(code: str, *, params_path: str | Path | None = None,
     inputs = [{"type": "territoire", "source": territory.departement["source"]},
               offer_record, *inputs]
     run = save_zones_run(result, dep, inputs=inputs, access_method=access_label, names=names)
+    logger.info("calcul de zones : n° %s département=%s paramètres=%s déplacement=%s "
+                "durée=%.1f s par=%s", run.pk, dep.code, params.label, travel,
+                time.perf_counter() - started, current_actor())
     return RunOutcome(run=run, result=result, territory_saved=saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import shapely
 from django.db import transaction
 
 from sdaasp import __version__
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.territory.models import Departement
 from sdaasp.diagnostic.zones import models
 from sdaasp.errors import SdaaspError
@@ -21,6 +23,8 @@ from sdaasp.territory.geometry import web_geojson
 
 L93 = 2154
 KINDS = [*READERS, "qpv"]
+
+logger = logging.getLogger("sdaasp.needs")
 
 
 def _num(v: object) -> float | None:
@@ -70,6 +74,8 @@ def import_needs_file(path: str | Path, kind: str, *,
                               nom=str(names.get(code, "")), geometry_wkb=geo.get(code))
             for (code, com), vals in packed.items()
         ], batch_size=1000)
+    logger.info("import des besoins : fichier=%s source=%s département=%s zones_retenues=%s "
+                "par=%s", path.name, kind, departement or "tous", len(packed), current_actor())
     return source
 
 
@@ -98,6 +104,8 @@ def _import_qpv(path: Path, departement: str | None) -> models.NeedsSource:
                        geometry_wkb=w, geojson=j)
             for r, w, j in zip(qpv.itertuples(), wkb, gj, strict=True)
         ])
+    logger.info("import des besoins : fichier=%s source=qpv département=%s qpv_retenus=%s "
+                "par=%s", path.name, departement or "tous", len(qpv), current_actor())
     return source
 
 
