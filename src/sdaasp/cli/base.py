@@ -103,21 +103,21 @@ class Command:
         start = time.perf_counter()
         try:
             self._configure()
-            log.info("début : %s (par %s)", what, current_actor())
+            log.info("commande : %s par=%s", what, current_actor())
             code = self._run(args)
         except SdaaspError as exc:
-            log.info("refus : %s — %s", what, exc)
+            log.info("commande refusée : %s motif=%s", what, exc)
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            log.warning("interrompue : %s", what)
+            log.warning("commande interrompue : %s", what)
             print("Interrompu.", file=sys.stderr)
             return 130
         except Exception:
             return self._unexpected(what)
         seconds = time.perf_counter() - start
-        log.info("fin : %s (code %d, %.1f s, par %s)%s", what, code, seconds, current_actor(),
-                 f" : {self.outcome}" if self.outcome else "")
+        log.info("commande terminée : %s code=%d durée=%.1f s par=%s%s", what, code, seconds,
+                 current_actor(), f" résultat={self.outcome}" if self.outcome else "")
         return code
 
     def _configure(self) -> None:
@@ -138,7 +138,7 @@ class Command:
     def _unexpected(what: str) -> int:
         from sdaasp.logs import file_of_log
 
-        log.exception("échec inattendu : %s", what)
+        log.exception("commande en échec inattendu : %s", what)
         path = file_of_log()
         if path is None:  # no log file configured (tests): the traceback has nowhere else to go
             traceback.print_exc()
