@@ -147,3 +147,55 @@ def test_log_file_only_where_asked():
     assert config["handlers"]["file"]["delay"] is True  # nothing opened when configured
     assert set(config["root"]["handlers"]) == {"console", "file"}
     assert "file" not in settings.LOGGING["handlers"]  # tests: no file unless SDAASP_LOG_FILE
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, headers: dict[str, str]):
+    import http.client
+    import time
+
+    for _ in range(120):  # the server is starting
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path, headers=headers)
+            res = conn.getresponse()
+            res.read()
+            return res
+        except OSError:
+            time.sleep(0.5)
+        finally:
+            conn.close()
+    raise AssertionError("le serveur ne répond pas")
+
+
+def test_production_behind_an_https_proxy(cli_env):
+    """The deployment guide's set-up: ``sdaasp serve --trusted-proxy`` with the production
+    settings, a proxy that says the request came in HTTPS and from whom."""
+    port = _free_port()
+    env = {**cli_env, **PRODUCTION, "SDAASP_ALLOWED_HOSTS": "127.0.0.1"}
+    proc = subprocess.Popen([sys.executable, "-m", "sdaasp.cli", "serve", "--port", str(port),
+                             "--trusted-proxy", "127.0.0.1"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        plain = _get(port, "/", {})
+        proxied = _get(port, "/connexion/", {"X-Forwarded-Proto": "https",
+                                             "X-Forwarded-For": "203.0.113.7"})
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert plain.status == 301 and plain.getheader("Location") == f"https://127.0.0.1:{port}/"
+    assert proxied.status == 200
+    assert proxied.getheader("Strict-Transport-Security") == "max-age=31536000; includeSubDomains"
+    assert "default-src 'self'" in proxied.getheader("Content-Security-Policy")
+    cookie = proxied.getheader("Set-Cookie")
+    assert cookie.startswith("csrftoken=") and "Secure" in cookie
+    assert "Traceback" not in err
+    log = Path(cli_env["SDAASP_DATA_DIR"], "logs", "sdaasp.log").read_text(encoding="utf-8")
+    assert re.search(r"requête GET /connexion/ statut=200 .* client=203\.0\.113\.7 ", log)

@@ -20,8 +20,10 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def nord_scheme(django_db_setup, django_db_blocker):
-    """The Nord scheme loaded once into the test database (tests roll back their changes)."""
+def nord_scheme(django_db_setup, django_db_blocker, nord_db):
+    """The Nord scheme loaded once into the test database (tests roll back their changes),
+    after the territory as ``make demo`` does: what the seed links to the territory then does
+    not depend on which tests ran first (pytest-xdist changes that order)."""
     from sdaasp.scheme.nord import load_seed
 
     with django_db_blocker.unblock():

@@ -63,15 +63,24 @@ class Serve(Command):
                             help="port d'écoute (défaut : 8000)")
         parser.add_argument("--threads", default=4, type=int,
                             help="nombre de requêtes traitées en parallèle (défaut : 4)")
+        parser.add_argument("--trusted-proxy", metavar="ADRESSE",
+                            help="adresse du serveur HTTPS placé devant la plateforme (ex. "
+                                 "127.0.0.1) : ses en-têtes X-Forwarded-Proto et "
+                                 "X-Forwarded-For sont alors pris en compte (HTTPS, adresse "
+                                 "du visiteur) ; ceux des autres sont ignorés")
 
     def handle(self, args: argparse.Namespace) -> int:
         from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
+        proxy = {}
+        if args.trusted_proxy:
+            proxy = {"trusted_proxy": args.trusted_proxy, "trusted_proxy_count": 1,
+                     "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"}}
         print(f"Plateforme disponible sur http://{args.host}:{args.port}/ "
               "(Ctrl+C pour arrêter)", flush=True)
         serve(get_wsgi_application(), host=args.host, port=args.port, threads=args.threads,
-              ident="sdaasp")
+              ident="sdaasp", **proxy)
         return 0
 
 
