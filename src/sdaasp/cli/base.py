@@ -97,12 +97,22 @@ class Command:
 
     def execute(self, args: argparse.Namespace, argv: Sequence[str]) -> int:
         """Run the command as the ``sdaasp`` entry point does; returns the exit code."""
-        from sdaasp.actor import current_actor
+        from sdaasp.logs import ConsoleGate
 
-        what = "sdaasp " + shlex.join(argv)
+        muted = ConsoleGate.muted
+        ConsoleGate.muted = not self.console_log  # restored for callers in the same process
+        try:
+            return self._execute(args, "sdaasp " + shlex.join(argv))
+        finally:
+            ConsoleGate.muted = muted
+
+    def _execute(self, args: argparse.Namespace, what: str) -> int:
+        from sdaasp.actor import current_actor
+        from sdaasp.cli import _django
+
         start = time.perf_counter()
         try:
-            self._configure()
+            _django.configure()
             log.info("commande : %s par=%s", what, current_actor())
             code = self._run(args)
         except SdaaspError as exc:
@@ -119,13 +129,6 @@ class Command:
         log.info("commande terminée : %s code=%d durée=%.1f s par=%s%s", what, code, seconds,
                  current_actor(), f" résultat={self.outcome}" if self.outcome else "")
         return code
-
-    def _configure(self) -> None:
-        from sdaasp.cli import _django
-        from sdaasp.logs import ConsoleGate
-
-        ConsoleGate.muted = not self.console_log
-        _django.configure()
 
     def _run(self, args: argparse.Namespace) -> int:
         if not self.needs_django:
