@@ -25,6 +25,7 @@ class LoadNord(Command):
                             "comptes de démonstration")
 
     def handle(self, args: argparse.Namespace) -> int:
+        self.outcome = "schéma du Nord chargé" + (", exemples ajoutés" if args.exemples else "")
         return _load_nord(args)
 
 
