@@ -6,6 +6,8 @@ PIP := $(PY) -m pip
 SDAASP := $(VENV)/bin/sdaasp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one a core, at most four.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test install install-test lint clean
 
@@ -28,21 +30,23 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## make demo: install, build and load the Nord (59) from real data, serve the platform
+## make demo: install, create or update the database (never deletes data), build and load the
+## Nord (59) from real data, serve the platform
 demo: install
+	$(SDAASP) migrate
 	$(SDAASP) territory build 59
 	$(SDAASP) scheme load-nord --exemples
 	$(SDAASP) diagnose 59
 	$(SDAASP) zones 59
 	$(SDAASP) serve --host $(HOST) --port $(PORT)
 
-## make test: install the test dependencies and run the whole suite
+## make test: install the test dependencies and run the whole suite (browser tests included)
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests bench
-	$(PY) -m django makemigrations --check --dry-run --settings=sdaasp.web.settings
+	$(PY) -m django makemigrations --check --dry-run --settings=sdaasp.web.settings.dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

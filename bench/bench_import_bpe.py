@@ -51,7 +51,7 @@ def main() -> None:
 
     from sdaasp.cli import _django
 
-    _django.setup()
+    _django.setup(migrate=True)  # a fresh data directory
     import pandas as pd
 
     from sdaasp.diagnostic.offer.models import ServicePoint

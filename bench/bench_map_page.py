@@ -98,6 +98,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="sdaasp-bench-map-") as data_dir:
         env = {**os.environ, "SDAASP_DATA_DIR": data_dir}
+        subprocess.run([SDAASP, "migrate"], env=env, check=True, capture_output=True)
         subprocess.run([SDAASP, "territory", "build", "59"], env=env, check=True,
                        capture_output=True)
         results = {}

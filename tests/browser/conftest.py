@@ -52,7 +52,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # The page's Content-Security-Policy would also forbid Playwright's string predicates
+    # (wait_for_function) and axe's injection: bypassed here, enforced in test_csp.py.
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
+                                  bypass_csp=True)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     errors: list[str] = []

@@ -174,6 +174,7 @@ def test_login_logout_in_header(page, site, django_user_model):
     page.get_by_label("Identifiant").fill("referent")
     page.get_by_label("Mot de passe").fill("faux")
     page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("alert").wait_for()  # the page is answered again (is_visible() does not wait)
     assert page.get_by_role("alert").is_visible()  # French error, same page
     page.get_by_label("Mot de passe").fill("mot-de-passe-solide-42")
     page.get_by_role("button", name="Se connecter").click()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
-import os
 import subprocess
 import sys
 import threading
 import zipfile
 
 import pytest
+
+from tests.conftest import cli_environ
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -20,15 +21,12 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def _env(tmp_path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["SDAASP_DATA_DIR"] = str(tmp_path)
-    env.pop("DATABASE_URL", None)
-    return env
+    return cli_environ(tmp_path)
 
 
-def test_import_list_and_refusal(tmp_path, fixtures):
+def test_import_list_and_refusal(tmp_path, fixtures, cli_env):
     """Whole flow on a fresh SQLite database; Corse-du-Sud (124 communes) keeps it quick."""
-    env = _env(tmp_path)
+    env = cli_env
     env["SDAASP_DEPARTEMENT"] = "2A"
     partners = tmp_path / "partenaires_2a.csv"
     partners.write_text(
@@ -62,8 +60,8 @@ def test_import_list_and_refusal(tmp_path, fixtures):
     assert one.stdout.count("\n") == 2 and "Mairie d" in one.stdout
 
 
-def test_baskets_command(tmp_path):
-    env = _env(tmp_path)
+def test_baskets_command(tmp_path, cli_env):
+    env = cli_env
     good = tmp_path / "paniers.toml"
     good.write_text('[[panier]]\ncode = "poste"\nnom = "La Poste"\ntypes = ["A206", "A207"]\n',
                     encoding="utf-8")

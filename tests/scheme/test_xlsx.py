@@ -4,7 +4,6 @@ column, and nothing is written."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -145,10 +144,9 @@ def test_bad_cells_refused_with_sheet_line_column_nothing_written(rich, tmp_path
     assert _state(rich) == before
 
 
-def test_cli_load_export_import(tmp_path):
+def test_cli_load_export_import(tmp_path, cli_env):
     """The commands as a user runs them, on a fresh SQLite database."""
-    env = dict(os.environ, SDAASP_DATA_DIR=str(tmp_path))
-    env.pop("DATABASE_URL", None)
+    env = cli_env
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "sdaasp.cli", "scheme", *args],

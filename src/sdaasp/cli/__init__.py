@@ -1,7 +1,8 @@
-"""The ``sdaasp`` command: one entry point, sub-commands registered by each domain.
+"""The ``sdaasp`` command: one entry point, sub-commands declared by each domain's module.
 
-Every user-facing message is in French. An :class:`~sdaasp.errors.SdaaspError` is printed as
-one message on stderr with exit code 2, never as a traceback.
+Every command is a :class:`~sdaasp.cli.base.Command` (set-up, logging, transaction and
+French errors in one place). Every user-facing message is in French. Building the parser
+imports nothing heavy: ``sdaasp --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Sequence
 
 from sdaasp import __version__
 from sdaasp.cli import _argparse_fr
-from sdaasp.errors import SdaaspError
 
-#: Modules that each define ``register(subparsers)``; a domain adds its module here.
+#: Modules that each define ``COMMANDS`` (commands and groups); a domain adds its module here.
 COMMAND_MODULES = [
-    "sdaasp.cli.territory",
     "sdaasp.cli.server",
+    "sdaasp.cli.territory",
     "sdaasp.cli.services",
     "sdaasp.cli.diagnose",
     "sdaasp.cli.scheme",
@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exemples :\n"
+            "  sdaasp migrate\n"
             "  sdaasp territory build 59\n"
             "  sdaasp territory export 59 --format gpkg --output nord.gpkg\n"
             "  sdaasp serve\n\n"
@@ -48,21 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
                                 parser_class=_argparse_fr.Parser)
     sub.required = True
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        for command in importlib.import_module(name).COMMANDS:
+            command.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except SdaaspError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("Interrompu.", file=sys.stderr)
-        return 130
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    return args.sdaasp_command.execute(args, argv)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 
-import numpy as np
-
+from sdaasp.cli.base import Command
 from sdaasp.errors import SdaaspError
 
+#: As :data:`sdaasp.access.fca.DECAY_PRESETS` (checked by a test; literal here so that the
+#: parser does not import NumPy).
+E2SFCA_PRESETS = ("luo_qi_2009", "drees_apl_2012", "drees_apl_2015")
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "diagnose", help="calculer un diagnostic d'accessibilité des services",
-        description=(
-            "Calcule, pour chaque habitant (point d'origine), le temps d'accès au service le "
-            "plus proche de chaque type, l'agrège par commune, EPCI, territoire SCoT et pour "
-            "le département, enregistre le diagnostic (empreintes des entrées, paramètres, "
-            "version) et l'exporte en GeoPackage et CSV."
-        ),
-        epilog=(
-            "Exemples :\n"
-            "  sdaasp diagnose 59\n"
-            "  sdaasp diagnose 59 --origins grid --types MAIRIE\n"
-            "  sdaasp diagnose 59 --travel network:nord.osm.pbf\n"
-            "  sdaasp diagnose 59 --travel osrm:http://127.0.0.1:5000"
-        ),
-    )
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", help="code du département (ex. 59, 2A, 971)")
     p.add_argument("--travel", default="crowfly", metavar="MODELE",
                    help="modèle de déplacement : crowfly (vol d'oiseau × détour, par défaut), "
@@ -47,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--basket", nargs="+", metavar="TYPE",
                        help="panier de types : temps pour atteindre chacun d'eux (type PANIER)")
     p.add_argument("--e2sfca", metavar="PONDERATION", nargs="?", const="drees_apl_2015",
-                   choices=("luo_qi_2009", "drees_apl_2012", "drees_apl_2015"),
+                   choices=E2SFCA_PRESETS,
                    help="calculer aussi l'accessibilité potentielle E2SFCA des types dont la "
                         "capacité est connue (pondération : drees_apl_2015 par défaut, "
                         "drees_apl_2012 ou luo_qi_2009 ; voir docs/methods.md)")
@@ -56,7 +44,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "SDAASP_DATA_DIR/diagnostics/<numéro>)")
     p.add_argument("--no-save", action="store_true",
                    help="ne pas enregistrer le diagnostic dans la base")
-    p.set_defaults(handler=_diagnose)
 
 
 def _n(v: int) -> str:
@@ -65,7 +52,7 @@ def _n(v: int) -> str:
 
 def _pct(v: object) -> str:
     f = float(v)  # type: ignore[arg-type]
-    return "n.d." if not np.isfinite(f) else f"{100 * f:5.1f} %"
+    return "n.d." if not math.isfinite(f) else f"{100 * f:5.1f} %"
 
 
 def print_headline(result, scot_names: dict[str, str], dep_name: str) -> None:
@@ -81,7 +68,38 @@ def print_headline(result, scot_names: dict[str, str], dep_name: str) -> None:
                   f"{_pct(r['part_plus_30']):>9}")
 
 
-def _diagnose(args: argparse.Namespace) -> int:
+class Diagnose(Command):
+    name = "diagnose"
+    help = "calculer un diagnostic d'accessibilité des services"
+    description = (
+        "Calcule, pour chaque habitant (point d'origine), le temps d'accès au service le "
+        "plus proche de chaque type, l'agrège par commune, EPCI, territoire SCoT et pour "
+        "le département, enregistre le diagnostic (empreintes des entrées, paramètres, "
+        "version) et l'exporte en GeoPackage et CSV."
+    )
+    epilog = (
+        "Exemples :\n"
+        "  sdaasp diagnose 59\n"
+        "  sdaasp diagnose 59 --origins grid --types MAIRIE\n"
+        "  sdaasp diagnose 59 --travel network:nord.osm.pbf\n"
+        "  sdaasp diagnose 59 --travel osrm:http://127.0.0.1:5000"
+    )
+    needs_django = False  # the options are checked before the database is opened
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        _add_arguments(parser)
+
+    def handle(self, args: argparse.Namespace) -> int:
+        run_id = _diagnose(args)
+        self.outcome = f"diagnostic n° {run_id}" if run_id else "diagnostic non enregistré"
+        return 0
+
+
+COMMANDS = [Diagnose]
+
+
+def _diagnose(args: argparse.Namespace) -> int | None:
+    """Compute, save and export the diagnostic; its number (``None`` with --no-save)."""
     from sdaasp.access.diagnostic import build_origins, run_diagnostic
     from sdaasp.access.export import export_csv, export_gpkg
     from sdaasp.access.fca import DECAY_PRESETS
@@ -137,4 +155,4 @@ def _diagnose(args: argparse.Namespace) -> int:
     gpkg = export_gpkg(result, territory, out / f"{stem}.gpkg")
     csv = export_csv(result, out / f"{stem}.csv")
     print(f"Exports : {gpkg}\n          {csv}")
-    return 0
+    return run_id

@@ -5,58 +5,74 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sdaasp.cli.base import Command, Group
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "scheme", help="schéma : charger le SDAASP du Nord, exporter, importer le programme",
-        description="Le schéma lui-même : procédure, stratégie, gouvernance, programme "
-                    "d'actions, convention cadre et suivi annuel.",
-    )
-    ssub = p.add_subparsers(dest="action", metavar="<action>", title="actions")
-    ssub.required = True
 
-    n = ssub.add_parser(
-        "load-nord", help="charger le SDAASP du Nord 2018-2023 (contenu par défaut)",
-        description="Charge le schéma du Nord 2018-2023 tel que le donne sa présentation : "
-                    "calendrier, avis, approbation, arrêté, diagnostic, orientations, leviers, "
-                    "gouvernance, convention cadre, 9 orientations et 13 groupes de travail. "
-                    "Un second chargement ne change rien.",
-        epilog="Exemples :\n  sdaasp scheme load-nord\n  sdaasp scheme load-nord --exemples",
-    )
-    n.add_argument("--exemples", action="store_true",
-                   help="ajouter aussi des contenus de démonstration marqués « exemple "
-                        "(fictif) » : trois fiches action, une campagne de suivi et quatre "
-                        "comptes de démonstration")
-    n.set_defaults(handler=_load_nord)
+class LoadNord(Command):
+    name = "load-nord"
+    help = "charger le SDAASP du Nord 2018-2023 (contenu par défaut)"
+    description = ("Charge le schéma du Nord 2018-2023 tel que le donne sa présentation : "
+                   "calendrier, avis, approbation, arrêté, diagnostic, orientations, leviers, "
+                   "gouvernance, convention cadre, 9 orientations et 13 groupes de travail. "
+                   "Un second chargement ne change rien.")
+    epilog = "Exemples :\n  sdaasp scheme load-nord\n  sdaasp scheme load-nord --exemples"
+    atomic = True
 
-    e = ssub.add_parser(
-        "export", help="exporter un schéma en JSON ou en classeur XLSX",
-        description="Exporte le schéma d'un département : JSON (tout le schéma) ou XLSX "
-                    "(le programme d'actions, à modifier dans un tableur puis réimporter).",
-        epilog="Exemples :\n  sdaasp scheme export 59 --format json --output nord.json\n"
-               "  sdaasp scheme export 59 --format xlsx --output programme.xlsx",
-    )
-    e.add_argument("code", help="code du département (ex. 59)")
-    e.add_argument("--format", required=True, choices=("json", "xlsx"), help="format du fichier")
-    e.add_argument("--output", required=True, type=Path, metavar="CHEMIN",
-                   help="fichier à écrire")
-    e.set_defaults(handler=_export)
+    def add_arguments(self, n: argparse.ArgumentParser) -> None:
+        n.add_argument("--exemples", action="store_true",
+                       help="ajouter aussi des contenus de démonstration marqués « exemple "
+                            "(fictif) » : trois fiches action, une campagne de suivi et quatre "
+                            "comptes de démonstration")
 
-    i = ssub.add_parser(
-        "import-programme", help="importer le programme d'actions depuis un classeur XLSX",
-        description="Importe un classeur produit par « sdaasp scheme export … --format xlsx » "
-                    "puis modifié : tout le fichier est vérifié d'abord ; au moindre problème "
-                    "rien n'est enregistré et chaque cellule fautive est signalée.",
-        epilog="Exemple :\n  sdaasp scheme import-programme programme.xlsx",
-    )
-    i.add_argument("file", type=Path, metavar="FICHIER", help="classeur XLSX à importer")
-    i.set_defaults(handler=_import)
+    def handle(self, args: argparse.Namespace) -> int:
+        self.outcome = "schéma du Nord chargé" + (", exemples ajoutés" if args.exemples else "")
+        return _load_nord(args)
+
+
+class Export(Command):
+    name = "export"
+    help = "exporter un schéma en JSON ou en classeur XLSX"
+    description = ("Exporte le schéma d'un département : JSON (tout le schéma) ou XLSX "
+                   "(le programme d'actions, à modifier dans un tableur puis réimporter).")
+    epilog = ("Exemples :\n  sdaasp scheme export 59 --format json --output nord.json\n"
+              "  sdaasp scheme export 59 --format xlsx --output programme.xlsx")
+
+    def add_arguments(self, e: argparse.ArgumentParser) -> None:
+        e.add_argument("code", help="code du département (ex. 59)")
+        e.add_argument("--format", required=True, choices=("json", "xlsx"),
+                       help="format du fichier")
+        e.add_argument("--output", required=True, type=Path, metavar="CHEMIN",
+                       help="fichier à écrire")
+
+    def handle(self, args: argparse.Namespace) -> int:
+        return _export(args)
+
+
+class ImportProgramme(Command):
+    name = "import-programme"
+    help = "importer le programme d'actions depuis un classeur XLSX"
+    description = ("Importe un classeur produit par « sdaasp scheme export … --format xlsx » "
+                   "puis modifié : tout le fichier est vérifié d'abord ; au moindre problème "
+                   "rien n'est enregistré et chaque cellule fautive est signalée.")
+    epilog = "Exemple :\n  sdaasp scheme import-programme programme.xlsx"
+    atomic = True
+
+    def add_arguments(self, i: argparse.ArgumentParser) -> None:
+        i.add_argument("file", type=Path, metavar="FICHIER", help="classeur XLSX à importer")
+
+    def handle(self, args: argparse.Namespace) -> int:
+        return _import(args)
+
+
+COMMANDS = [
+    Group("scheme", help="schéma : charger le SDAASP du Nord, exporter, importer le programme",
+          description="Le schéma lui-même : procédure, stratégie, gouvernance, programme "
+                      "d'actions, convention cadre et suivi annuel.",
+          commands=[LoadNord, Export, ImportProgramme]),
+]
 
 
 def _load_nord(args: argparse.Namespace) -> int:
-    from sdaasp.cli import _django
-
-    _django.setup()
     from sdaasp.scheme.nord import DEMO_PASSWORD, load_examples, load_seed
 
     scheme = load_seed()
@@ -75,9 +91,6 @@ def _load_nord(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sdaasp.cli import _django
-
-    _django.setup()
     from sdaasp.scheme.exchange.files import export_scheme
 
     path = export_scheme(args.code, args.output, fmt=args.format)
@@ -86,9 +99,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from sdaasp.cli import _django
-
-    _django.setup()
     from sdaasp.scheme.exchange.xlsx_import import import_programme
 
     summary = import_programme(args.file)

@@ -6,67 +6,80 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sdaasp.needs import DIMENSIONS
+from sdaasp.cli.base import Command, Group
 
+#: As :data:`sdaasp.diagnostic.zones.services.KINDS` (checked by a test; literal here so that
+#: the parser does not import pandas).
 KINDS = ["recensement", "filosofi", "mel-iris-2019", "couverture", "qpv"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    n = sub.add_parser(
-        "needs", help="importer les données de besoins de la population (INSEE, ANCT)",
-        description="Besoins de la population : précarité, QPV, mobilité, exclusion "
-                    "numérique, vieillissement. Voir docs/needs.md pour les fichiers.",
+class NeedsImport(Command):
+    name = "import"
+    help = "importer un fichier INSEE ou ANCT"
+    description = (
+        "Importe un fichier officiel : base du recensement INSEE par IRIS (base-ic-…) ou "
+        "par commune (base-cc-…), Filosofi (taux de pauvreté), extrait IRIS de la MEL "
+        "2019, couverture fixe par commune, contours des QPV de l'ANCT. Le fichier est "
+        "entièrement vérifié avant d'être enregistré ; réimporter le même fichier le met "
+        "à jour."
     )
-    nsub = n.add_subparsers(dest="action", metavar="<action>", title="actions")
-    nsub.required = True
-    i = nsub.add_parser(
-        "import", help="importer un fichier INSEE ou ANCT",
-        description=(
-            "Importe un fichier officiel : base du recensement INSEE par IRIS (base-ic-…) ou "
-            "par commune (base-cc-…), Filosofi (taux de pauvreté), extrait IRIS de la MEL "
-            "2019, couverture fixe par commune, contours des QPV de l'ANCT. Le fichier est "
-            "entièrement vérifié avant d'être enregistré ; réimporter le même fichier le met "
-            "à jour."
-        ),
-        epilog="Exemples :\n"
-               "  sdaasp needs import base-ic-logement-2019.csv --source recensement\n"
-               "  sdaasp needs import IRIS_MEL_PROFILS_SOCIAUX_2019.geojson "
-               "--source mel-iris-2019\n"
-               "  sdaasp needs import QP2024_France_hexagonale_WGS84.geojson --source qpv",
+    epilog = ("Exemples :\n"
+              "  sdaasp needs import base-ic-logement-2019.csv --source recensement\n"
+              "  sdaasp needs import IRIS_MEL_PROFILS_SOCIAUX_2019.geojson "
+              "--source mel-iris-2019\n"
+              "  sdaasp needs import QP2024_France_hexagonale_WGS84.geojson --source qpv")
+    atomic = True
+
+    def add_arguments(self, i: argparse.ArgumentParser) -> None:
+        i.add_argument("file", metavar="FICHIER", type=Path, help="fichier à importer")
+        i.add_argument("--source", required=True, choices=KINDS, help="type du fichier")
+        i.add_argument("--departement", metavar="CODE", default=None,
+                       help="département pour lequel importer : seules ses zones (ou ses QPV) "
+                            "sont gardées, les imports des autres départements restent "
+                            "intacts (par défaut : SDAASP_DEPARTEMENT ou 59)")
+
+    def handle(self, args: argparse.Namespace) -> int:
+        self.outcome = _import(args)
+        return 0
+
+
+class Zones(Command):
+    name = "zones"
+    help = "calculer les territoires déficitaires et les zones prioritaires"
+    description = (
+        "Calcule, pour chaque commune ou IRIS, le déficit d'accès aux services et les "
+        "besoins de la population, puis les zones prioritaires (déficit × besoins) avec "
+        "leurs motifs, et les problématiques multiples par EPCI et SCoT. Le calcul est "
+        "enregistré avec ses paramètres et ses données d'entrée."
     )
-    i.add_argument("file", metavar="FICHIER", type=Path, help="fichier à importer")
-    i.add_argument("--source", required=True, choices=KINDS, help="type du fichier")
-    i.add_argument("--departement", metavar="CODE", default=None,
-                   help="département pour lequel importer : seules ses zones (ou ses QPV) "
-                        "sont gardées, les imports des autres départements restent intacts "
-                        "(par défaut : SDAASP_DEPARTEMENT ou 59)")
-    i.set_defaults(handler=_import)
+    epilog = ("Exemples :\n  sdaasp zones 59\n  sdaasp zones 59 --params mes-seuils.toml\n"
+              "  sdaasp zones 59 --travel network:nord.osm.pbf")
 
-    z = sub.add_parser(
-        "zones", help="calculer les territoires déficitaires et les zones prioritaires",
-        description=(
-            "Calcule, pour chaque commune ou IRIS, le déficit d'accès aux services et les "
-            "besoins de la population, puis les zones prioritaires (déficit × besoins) avec "
-            "leurs motifs, et les problématiques multiples par EPCI et SCoT. Le calcul est "
-            "enregistré avec ses paramètres et ses données d'entrée."
-        ),
-        epilog="Exemples :\n  sdaasp zones 59\n  sdaasp zones 59 --params mes-seuils.toml\n"
-               "  sdaasp zones 59 --travel network:nord.osm.pbf",
-    )
-    z.add_argument("code", help="code du département (ex. 59)")
-    z.add_argument("--params", metavar="FICHIER", type=Path, default=None,
-                   help="fichier TOML des seuils et poids (par défaut : celui fourni avec "
-                        "sdaasp)")
-    z.add_argument("--travel", metavar="MODELE", default="crowfly",
-                   help="modèle de déplacement du moteur d'accessibilité : crowfly (vol "
-                        "d'oiseau, défaut), network:FICHIER.osm.pbf ou osrm:URL")
-    z.set_defaults(handler=_zones)
+    def add_arguments(self, z: argparse.ArgumentParser) -> None:
+        z.add_argument("code", help="code du département (ex. 59)")
+        z.add_argument("--params", metavar="FICHIER", type=Path, default=None,
+                       help="fichier TOML des seuils et poids (par défaut : celui fourni avec "
+                            "sdaasp)")
+        z.add_argument("--travel", metavar="MODELE", default="crowfly",
+                       help="modèle de déplacement du moteur d'accessibilité : crowfly (vol "
+                            "d'oiseau, défaut), network:FICHIER.osm.pbf ou osrm:URL")
+
+    def handle(self, args: argparse.Namespace) -> int:
+        self.outcome = _zones(args)
+        return 0
 
 
-def _import(args: argparse.Namespace) -> int:
-    from sdaasp.cli import _django
+COMMANDS = [
+    Group("needs", help="importer les données de besoins de la population (INSEE, ANCT)",
+          description="Besoins de la population : précarité, QPV, mobilité, exclusion "
+                      "numérique, vieillissement. Voir docs/needs.md pour les fichiers.",
+          commands=[NeedsImport]),
+    Zones,
+]
 
-    _django.setup()
+
+def _import(args: argparse.Namespace) -> str:
+    """Import the file; what was imported, for the command's log line."""
     from sdaasp.cli.services import _dep
     from sdaasp.diagnostic.zones.services import import_needs_file
 
@@ -77,18 +90,17 @@ def _import(args: argparse.Namespace) -> int:
         print(f"  Indicateurs : {', '.join(src.indicators)}")
     for note in src.notes:
         print(f"  Remarque : {note}")
-    return 0
+    return f"source de besoins n° {src.pk}"
 
 
 def _pct(n: int, total: int) -> str:
     return f"{n} ({round(100 * n / total) if total else 0} %)"
 
 
-def _zones(args: argparse.Namespace) -> int:
-    from sdaasp.cli import _django
-
-    _django.setup()
+def _zones(args: argparse.Namespace) -> str:
+    """Compute and save the zones; the run's number, for the command's log line."""
     from sdaasp.diagnostic.zones.pipeline import compute_zones
+    from sdaasp.needs import DIMENSIONS
 
     out = compute_zones(args.code, params_path=args.params, travel=args.travel)
     run, res = out.run, out.result
@@ -120,4 +132,4 @@ def _zones(args: argparse.Namespace) -> int:
         print("Services non évalués (aucun temps d'accès) : "
               + ", ".join(labels[c] for c in res.services_not_assessed))
     print(f"Empreinte des résultats : {run.digest[:16]}")
-    return 0
+    return f"calcul de zones n° {run.pk}"

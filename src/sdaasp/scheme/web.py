@@ -7,6 +7,7 @@ the login page, a signed-in one gets 403. Objects a user may not know of give 40
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -30,9 +31,21 @@ from sdaasp.scheme.procedure.perms import can_view_scheme
 
 LOGIN_URL = "/connexion/"
 
+logger = logging.getLogger("sdaasp.scheme")
 
-def deny(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
+
+def deny(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Refuse (and log who, where, why): login page for an anonymous visitor, else 403."""
+    user = request.user
+    match = request.resolver_match
+    # A signed-in user refused is worth a warning; a visitor sent to the login page is routine.
+    logger.log(logging.WARNING if user.is_authenticated else logging.INFO,
+               "accès refusé : utilisateur=%s chemin=%s méthode=%s vue=%s motif=%s réponse=%s",
+               user.get_username() if user.is_authenticated else "anonyme",
+               request.get_full_path(), request.method, match.view_name if match else "-",
+               reason or "droit de la vue non accordé",
+               "403" if user.is_authenticated else "page de connexion")
+    if not user.is_authenticated:
         return redirect_to_login(request.get_full_path(), LOGIN_URL)
     raise PermissionDenied("Vous n'avez pas le droit de faire cela.")
 
@@ -44,7 +57,7 @@ def require(check: Callable[[Any], bool]) -> Callable:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                return deny(request)
+                return deny(request, f"{getattr(check, '__name__', check)} refusé")
             return view(request, *args, **kwargs)
 
         return wrapped

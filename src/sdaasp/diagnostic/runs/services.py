@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from django.db import transaction
 
 from sdaasp.access.diagnostic import DiagnosticResult
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.runs.models import SUMMARY_FIELDS, AccessSummary, DiagnosticRun
 from sdaasp.diagnostic.territory.models import Departement
+
+logger = logging.getLogger("sdaasp.diagnostic")
 
 
 def _clean(v: object) -> float | None:
@@ -36,6 +40,10 @@ def save_diagnostic(result: DiagnosticResult, *, label: str = "") -> DiagnosticR
                       **{f: _clean(r[f]) for f in SUMMARY_FIELDS})
         for r in rows
     ], batch_size=2000)
+    logger.info("diagnostic enregistré : n° %s département=%s déplacement=%s origines=%s "
+                "types=%s paramètres=%s par=%s", run.pk, dep.code, run.travel_kind,
+                run.origins_kind, ",".join(run.types), _jsonable(result.parameters),
+                current_actor())
     return run
 
 

@@ -6,6 +6,8 @@ outside web requests); the same computation runs in a notebook without Django (d
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pandas as pd
 
 from sdaasp.access import access_table, nearest_by_type, unit_origins
 from sdaasp.access.table import access_method_label, offer_record
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.runs.inputs import service_points
 from sdaasp.diagnostic.territory.loading import held_territory
 from sdaasp.diagnostic.territory.models import Departement
@@ -30,6 +33,8 @@ from sdaasp.needs import (
 from sdaasp.needs.params import Params
 from sdaasp.territory import Territory
 from sdaasp.travel import TravelModel, model_from_spec
+
+logger = logging.getLogger("sdaasp.zones")
 
 
 @dataclass
@@ -54,6 +59,7 @@ def access_times(territory: Territory, units: pd.DataFrame, params: Params,
 def compute_zones(code: str, *, params_path: str | Path | None = None,
                   territory: Territory | None = None, travel: str = "crowfly") -> RunOutcome:
     """Run the zones method for ``code`` and save it (the territory too if not yet saved)."""
+    started = time.perf_counter()
     params = load_params(params_path)
     if territory is None:
         territory, saved = held_territory(code)
@@ -76,4 +82,7 @@ def compute_zones(code: str, *, params_path: str | Path | None = None,
     inputs = [{"type": "territoire", "source": territory.departement["source"]},
               offer, *inputs]
     run = save_zones_run(result, dep, inputs=inputs, access_method=access_label, names=names)
+    logger.info("calcul de zones : n° %s département=%s paramètres=%s déplacement=%s "
+                "durée=%.1f s par=%s", run.pk, dep.code, params.label, travel,
+                time.perf_counter() - started, current_actor())
     return RunOutcome(run=run, result=result, territory_saved=saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import shapely
 from django.db import transaction
 
 from sdaasp import __version__
+from sdaasp.actor import current_actor
 from sdaasp.diagnostic.offer.services import get_departement
 from sdaasp.diagnostic.territory.models import Departement
 from sdaasp.diagnostic.zones import models
@@ -25,6 +27,8 @@ from sdaasp.territory.geometry import web_geojson
 
 L93 = 2154
 KINDS = [*READERS, "qpv"]
+
+logger = logging.getLogger("sdaasp.needs")
 
 
 def _num(v: object) -> float | None:
@@ -74,6 +78,8 @@ def import_needs_file(path: str | Path, kind: str, *, departement: str) -> model
                               nom=str(names.get(code, "")), geometry_wkb=geo.get(code))
             for (code, com), vals in packed.items()
         ], batch_size=1000)
+    logger.info("import des besoins : fichier=%s source=%s département=%s zones_retenues=%s "
+                "par=%s", path.name, kind, dep.code, len(packed), current_actor())
     return source
 
 
@@ -109,6 +115,8 @@ def _import_qpv(path: Path, dep: Departement) -> models.NeedsSource:
                        geometry_wkb=w, geojson=j)
             for r, w, j in zip(qpv.itertuples(), wkb, gj, strict=True)
         ])
+    logger.info("import des besoins : fichier=%s source=qpv département=%s qpv_retenus=%s "
+                "par=%s", path.name, dep.code, len(qpv), current_actor())
     return source
 
 

@@ -3,6 +3,7 @@ through the programme's services (so that the change log sees every change)."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -10,10 +11,13 @@ from typing import Any
 
 from django.db import transaction
 
+from sdaasp.actor import current_actor
 from sdaasp.errors import InputFileError, Problem
 from sdaasp.scheme.exchange.xlsx import SHEETS, read_workbook
 
 Q3, Q2 = Decimal("0.001"), Decimal("0.01")
+
+logger = logging.getLogger("sdaasp.scheme")
 
 
 def _q(value: Decimal | None, q: Decimal) -> Decimal | None:
@@ -145,6 +149,9 @@ def import_programme(path: Path, *, user: Any = None) -> str:
     if check.problems:
         raise InputFileError(check.problems)
     counts = _apply(scheme, t, orgs, places, user=user)
+    logger.info("import du programme : fichier=%s source=xlsx département=%s actions=%s "
+                "modifications=%s par=%s", name, scheme.departement, counts["actions"],
+                counts["changes"], getattr(user, "username", None) or current_actor())
     return (f"{counts['orientations']} orientations, {counts['groupes']} groupes, "
             f"{counts['actions']} fiches action ; {counts['changes']} modification(s) "
             "enregistrée(s) dans l'historique.")
