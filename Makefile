@@ -35,6 +35,7 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(SDAASP) migrate
 	$(SDAASP) territory build 59
+	$(SDAASP) demo load
 	$(SDAASP) scheme load-nord --exemples
 	$(SDAASP) diagnose 59
 	$(SDAASP) zones 59
@@ -46,6 +47,7 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m django makemigrations --check --dry-run --settings=sdaasp.web.settings.dev
 
 clean:

@@ -110,3 +110,19 @@ def test_other_departements_and_missing_territory_are_refused(nord_db):
     with pytest.raises(SdaaspError, match="sdaasp territory build 59"):
         load("59")
     assert not ImportBatch.objects.exists() and not NeedsSource.objects.exists()
+
+
+def test_cli_demo_load_twice(nord_db, capsys):
+    """``sdaasp demo load`` (what ``make demo`` runs): imports, then leaves everything."""
+    from sdaasp.cli import main
+
+    assert main(["demo", "load"]) == 0
+    out = capsys.readouterr().out
+    assert "6 fichier(s) importé(s)" in out
+    before = _snapshot()
+    assert main(["demo", "load"]) == 0
+    again = capsys.readouterr().out
+    assert "6 fichier(s) importé(s)" not in again and "laissé tel quel" in again
+    assert _snapshot() == before
+    assert main(["demo", "load", "--departement", "62"]) == 2
+    assert "ne concerne que le Nord" in capsys.readouterr().err

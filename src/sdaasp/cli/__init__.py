@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "sdaasp.cli.diagnose",
     "sdaasp.cli.scheme",
     "sdaasp.cli.zones",
+    "sdaasp.cli.demo",
 ]
 
 
