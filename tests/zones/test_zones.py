@@ -148,7 +148,7 @@ def test_zones_pages(client, nord_db, nord, tmp_path):
     for scot in ("Cambrésis", "Douaisis", "Flandre Maritime", "Flandre Intérieure",
                  "Lille Métropole", "Sambre-Avesnois", "Valenciennes"):
         assert scot in html
-    assert "approximation à vol d'oiseau" in html
+    assert "approximation à vol d'oiseau calibrée" in html
     assert "une France Services (FRANCE_SERVICES)" in html  # service not assessed, by name
     assert "50\u00a0% des ménages en logement social" in html  # reason of IRIS 595120101
     assert "non disponible" in html  # e.g. mobility shares of EPCI/SCoT
