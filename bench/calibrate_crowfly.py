@@ -200,8 +200,8 @@ LOCAL_ROADS = frozenset({"primary", "secondary", "tertiary", "unclassified", "re
                          "living_street"})
 
 
-def local_road_nodes(path: Path, crs: int) -> np.ndarray:
-    """Projected coordinates of the nodes of the local roads of an OSM file."""
+def local_road_nodes(path: Path) -> np.ndarray:
+    """Longitude and latitude of the nodes of the local roads of an OSM file."""
     import osmium
 
     lon: list[float] = []
@@ -214,15 +214,14 @@ def local_road_nodes(path: Path, crs: int) -> np.ndarray:
                 if n.location.valid():
                     lon.append(n.location.lon)
                     lat.append(n.location.lat)
-    x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(lon, lat)
-    return np.unique(np.column_stack([x, y]), axis=0)
+    return np.column_stack([lon, lat])
 
 
-def sample_points(net: Network, crs: int, n: int, rng: np.random.Generator
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` points with a known context: half at nodes of local roads (within 30 m), half
-    anywhere within 300 m of a local road; returns the points and their contexts."""
-    nodes = local_road_nodes(SHARED / net.path, crs)
+def sample_points(net: Network, nodes: np.ndarray, crs: int, n: int,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points with a known context: half near ``nodes`` (projected nodes of local roads;
+    normal offsets of 15 m), half anywhere within 300 m of one; returns the points and their
+    contexts."""
     hull = shapely.convex_hull(shapely.multipoints(nodes))
     xmin, ymin, xmax, ymax = hull.bounds
     tree = cKDTree(nodes)
@@ -242,18 +241,13 @@ def sample_points(net: Network, crs: int, n: int, rng: np.random.Generator
 def network_sample(net: Network, n: int, rng: np.random.Generator
                    ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Network times between every two sampled points (pairs at least 100 m apart)."""
-    import osmium
-
     path = SHARED / net.path
-    box = osmium.io.Reader(str(path), osmium.osm.NOTHING).header().box()
-    lon = (box.bottom_left.lon + box.top_right.lon) / 2 if box.valid() else None
-    lat = (box.bottom_left.lat + box.top_right.lat) / 2 if box.valid() else None
-    if lon is None:
-        probe = NetworkModel.from_osm(path, NetworkConfig(crs=4326))
-        lon, lat = float(np.median(probe.lon)), float(np.median(probe.lat))
-    crs = utm_crs(lon, lat)
+    lonlat = local_road_nodes(path)
+    crs = utm_crs(*np.median(lonlat, axis=0))
+    x, y = Transformer.from_crs(4326, crs, always_xy=True).transform(lonlat[:, 0], lonlat[:, 1])
     model = NetworkModel.from_osm(path, NetworkConfig(crs=crs))
-    pts, ctx = sample_points(net, crs, n, rng)
+    nodes = np.unique(np.column_stack([x, y]), axis=0)
+    pts, ctx = sample_points(net, nodes, crs, n, rng)
     t = time.perf_counter()
     p = model.pairs_within(pts, pts, max_minutes=np.inf)
     elapsed = time.perf_counter() - t
@@ -263,7 +257,8 @@ def network_sample(net: Network, n: int, rng: np.random.Generator
                        "ctx_o": ctx[p.origin], "ctx_s": ctx[p.service]})
     df = df[(df["o"] != df["s"]) & np.isfinite(df["minutes"])]
     df["band"] = pd.cut(df["d"], [*BANDS, np.inf], right=False, labels=band_labels())
-    info = {"file": net.path, "crs": f"EPSG:{crs}", "nodes": int(model.n_nodes),
+    info = {"file": net.path, "crs": f"EPSG:{crs}",
+            "nodes": int(model.describe().get("nodes", -1)),  # type: ignore[call-overload]
             "points": len(pts), "contexts": net.contexts,
             "points_by_context": {CONTEXTS[c]: int((ctx == c).sum()) for c in range(3)},
             "max_km": round(float(df["d"].max()) / 1000, 1),
