@@ -53,7 +53,8 @@ def test_hashes_follow_the_inputs(terr, services):
     assert r1.inputs["services"]["sha256"] != r2.inputs["services"]["sha256"]
     assert r1.inputs["territory"]["sha256"] == r2.inputs["territory"]["sha256"]
     assert frame_hash(services) == frame_hash(services.iloc[::-1])  # row order does not matter
-    assert r1.travel["kind"] == "crowfly" and r1.travel["detour"] == 1.3
+    assert r1.travel["kind"] == "crowfly" and r1.travel["calibration"]
+    assert r1.travel["label"] == "approximation à vol d'oiseau calibrée"
 
 
 def test_exports(terr, services, tmp_path):
@@ -130,9 +131,10 @@ def test_result_tables_carry_their_index(terr, services):
     np.testing.assert_array_equal(t.to_numpy(), r.nearest.minutes)
     one = shuffled.iloc[7]
     sv = services[services["type_code"] == "A"]
-    d = np.hypot(sv["x"] - one["x"], sv["y"] - one["y"]).min() * 1.3
-    speed = (20.0, 35.0, 60.0)[int(one["context"])] * 1000 / 60
-    assert t.loc[one["origin_id"], "A"] == pytest.approx(d / speed, rel=1e-12)
+    d = np.hypot(sv["x"] - one["x"], sv["y"] - one["y"]).to_numpy()
+    # synthetic services have no commune: their context is unknown (-1, the default)
+    expected = CrowflyModel().pair_minutes(d, int(one["context"]), -1).min()
+    assert t.loc[one["origin_id"], "A"] == pytest.approx(expected, rel=1e-12)
     ids = r.times("point_id")
     assert ids.loc[one["origin_id"], "A"] in set(sv["point_id"])
     assert ids[BASKET_CODE].isna().all()

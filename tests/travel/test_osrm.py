@@ -54,7 +54,7 @@ def test_nearest_and_pairs_match_the_server_times(server):
     m2.nearest(o, s)
     assert m2.last_unproven > 0
     # agrees in magnitude with the straight-line model at the same speed (no detour)
-    cf = CrowflyModel(CrowflyConfig(detour=1.0, speeds_kmh=(36.0, 36.0, 36.0)))
+    cf = CrowflyModel(CrowflyConfig.constant(36.0, 1.0))
     np.testing.assert_allclose(cf.nearest(o, s).minutes[:, 0], r.minutes[:, 0], rtol=0.01)
 
 

@@ -55,6 +55,9 @@ def test_run_page_has_map_legend_and_table(client, run):
     assert "non disponible" in vide
     listing = client.get("/diagnostic/").content.decode()
     assert f"Diagnostic {saved.pk}" in listing
+    # the model is named in French, as the run recorded it
+    assert "approximation à vol d&#x27;oiseau calibrée" in html
+    assert "approximation à vol d&#x27;oiseau calibrée" in listing
 
 
 def test_geojson_classes(client, run):

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdaasp.travel.crowfly import CrowflyConfig
+from sdaasp.travel.crowfly import CrowflyModel
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOC = ROOT / "docs" / "api.md"
@@ -45,15 +45,16 @@ def test_the_diagnostic_of_the_doc(notebook):
     nord, origins, minutes = notebook["nord"], notebook["origins"], notebook["minutes"]
     assert minutes.index.name == "origin_id" and list(minutes.columns) == ["MAIRIE"]
     assert list(minutes.index) == list(nord.communes["code"])
-    # brute force: straight line × 1.3 at the commune's context speed, to every town hall
+    # brute force: the straight-line model's time to every town hall, both ends with the
+    # density context of their commune
     m = nord.mairies
     o = origins[["x", "y"]].to_numpy()
     d = np.hypot(o[:, None, 0] - m.geometry.x.to_numpy()[None, :],
-                 o[:, None, 1] - m.geometry.y.to_numpy()[None, :]).min(axis=1)
-    cfg = CrowflyConfig()
-    speed = np.asarray(cfg.speeds_kmh)[origins["context"].to_numpy()] * 1000 / 60
-    np.testing.assert_allclose(minutes["MAIRIE"].to_numpy(), d * cfg.detour / speed,
-                               rtol=1e-9)
+                 o[:, None, 1] - m.geometry.y.to_numpy()[None, :])
+    ctx = origins.set_index("commune_code")["context"]
+    sc = m["commune_code"].map(ctx).fillna(-1).to_numpy(dtype=np.int64)
+    t = CrowflyModel().pair_minutes(d, origins["context"].to_numpy()[:, None], sc[None, :])
+    np.testing.assert_allclose(minutes["MAIRIE"].to_numpy(), t.min(axis=1), rtol=1e-9)
     assert (notebook["diagnostic"].times("point_id")["MAIRIE"].str.startswith("mairie:")).all()
     by_scot = notebook["by_scot"]
     assert by_scot.index.names == ["code", "type_code"] and len(by_scot) == len(nord.scot) == 7

@@ -148,7 +148,7 @@ def test_zones_pages(client, nord_db, nord, tmp_path):
     for scot in ("Cambrésis", "Douaisis", "Flandre Maritime", "Flandre Intérieure",
                  "Lille Métropole", "Sambre-Avesnois", "Valenciennes"):
         assert scot in html
-    assert "approximation à vol d'oiseau" in html
+    assert "approximation à vol d'oiseau calibrée" in html
     assert "une France Services (FRANCE_SERVICES)" in html  # service not assessed, by name
     assert "50\u00a0% des ménages en logement social" in html  # reason of IRIS 595120101
     assert "non disponible" in html  # e.g. mobility shares of EPCI/SCoT
@@ -174,14 +174,15 @@ def test_map_export_png_pdf(client, nord_db, nord):
 
 def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     """France Services times come from the accessibility engine: checked against a direct
-    computation (straight line × 1.3 at the commune's context speed) for every commune."""
+    computation (the straight-line model's time to every service, both ends with the density
+    context of their commune) for every commune."""
     import numpy as np
     import pandas as pd
 
     from sdaasp.access import unit_origins
     from sdaasp.diagnostic.runs.inputs import town_halls
     from sdaasp.diagnostic.zones import pipeline as runs
-    from sdaasp.travel.crowfly import CrowflyConfig
+    from sdaasp.travel.crowfly import CrowflyModel
 
     fs = pd.DataFrame({  # two synthetic France Services (Lille and Maubeuge town halls' places)
         "point_id": ["fs1", "fs2"], "type_code": "FS_FIXE", "nom": ["FS A", "FS B"],
@@ -193,11 +194,12 @@ def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     assert "FRANCE_SERVICES" not in out.result.services_not_assessed
     units = out.result.units
     origins = unit_origins(nord.communes, units)
-    cfg = CrowflyConfig()
     d = np.sqrt((origins["x"].to_numpy()[:, None] - fs["x"].to_numpy()) ** 2
-                + (origins["y"].to_numpy()[:, None] - fs["y"].to_numpy()) ** 2).min(axis=1)
-    speed = np.asarray(cfg.speeds_kmh)[origins["context"].to_numpy()] * 1000 / 60
-    beyond = (d * cfg.detour / speed) > 20
+                + (origins["y"].to_numpy()[:, None] - fs["y"].to_numpy()) ** 2)
+    ctx = origins.drop_duplicates("commune_code").set_index("commune_code")["context"]
+    sc = fs["commune_code"].map(ctx).to_numpy()
+    t = CrowflyModel().pair_minutes(d, origins["context"].to_numpy()[:, None], sc[None, :])
+    beyond = t.min(axis=1) > 20
     acc = out.result.access
     got = acc[acc["service"] == "FRANCE_SERVICES"].set_index("unit_code")["share_beyond"]
     expected = pd.Series(beyond.astype(float), index=origins["origin_id"])

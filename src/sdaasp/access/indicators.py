@@ -4,12 +4,16 @@ Inputs are an origins table (``origin_id``, ``x``, ``y``, ``population``, option
 ``context``) and a services table (``point_id``, ``type_code``, ``nom``, ``x``, ``y``,
 ``capacity``, ``commune_code``, ``approximate``, ``source``), both in the territory's projected
 CRS. Services are grouped by type once (one sort); each type is one call of the travel model.
+A model whose times depend on the services' density context too (the calibrated straight-line
+model) gets it from the services' ``context`` column, else from their commune (the context of
+that commune's origins; the model's default outside the territory).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,6 +105,30 @@ def _context(origins: pd.DataFrame) -> np.ndarray | None:
     return origins["context"].to_numpy() if "context" in origins else None
 
 
+def _commune_contexts(model: TravelModel, origins: pd.DataFrame) -> pd.Series | None:
+    """Density context of each commune of the origins (``commune_code`` → ``context``), for
+    the models whose times depend on the services' context too; computed once per call."""
+    if not getattr(model, "uses_service_context", False) \
+            or not {"commune_code", "context"} <= set(origins):
+        return None
+    return origins.drop_duplicates("commune_code").set_index("commune_code")["context"]
+
+
+def _service_kw(model: TravelModel, services: pd.DataFrame, by_commune: pd.Series | None
+                ) -> dict[str, Any]:
+    """``service_context`` for such models: the services' own ``context`` column, else the
+    context of the commune they are in; -1 (the model's default) for a service in a commune
+    without origin, e.g. outside the territory."""
+    if not getattr(model, "uses_service_context", False):
+        return {}
+    if "context" in services:
+        return {"service_context": services["context"].to_numpy()}
+    if by_commune is None or "commune_code" not in services:
+        return {}
+    ctx = services["commune_code"].map(by_commune).fillna(-1)
+    return {"service_context": ctx.to_numpy(dtype=np.int64)}
+
+
 def split_by_type(services: pd.DataFrame, types: Sequence[str] | None = None
                   ) -> dict[str, pd.DataFrame]:
     """Services grouped by ``type_code`` (one stable sort), in the order of ``types``."""
@@ -133,6 +161,7 @@ def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: Travel
     groups = split_by_type(services, types)
     oxy = origins[["x", "y"]].to_numpy(dtype=np.float64)
     ctx = _context(origins)
+    by_commune = _commune_contexts(model, origins)
     n, t = oxy.shape[0], len(groups)
     minutes: np.ndarray = np.empty((n, t), dtype=dtype)
     dist: np.ndarray = np.empty((n, t), dtype=dtype)
@@ -140,7 +169,8 @@ def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: Travel
     ids: list[np.ndarray] = []
     for j, (code, sv) in enumerate(groups.items()):
         r = model.nearest(oxy, sv[["x", "y"]].to_numpy(dtype=np.float64), k=1,
-                          origin_context=ctx, dtype=dtype)
+                          origin_context=ctx, dtype=dtype,
+                          **_service_kw(model, sv, by_commune))
         minutes[:, j] = r.minutes[:, 0]
         dist[:, j] = r.distance_m[:, 0]
         svc[:, j] = r.service[:, 0]
@@ -158,7 +188,8 @@ def k_nearest(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel,
     sv = split_by_type(services, [type_code])[type_code]
     r = model.nearest(origins[["x", "y"]].to_numpy(dtype=np.float64),
                       sv[["x", "y"]].to_numpy(dtype=np.float64), k=k,
-                      origin_context=_context(origins))
+                      origin_context=_context(origins),
+                      **_service_kw(model, sv, _commune_contexts(model, origins)))
     ids = np.append(sv["point_id"].astype(object).to_numpy(), [None])
     n = len(origins)
     return pd.DataFrame({
@@ -175,7 +206,8 @@ def catchment(origins: pd.DataFrame, services: pd.DataFrame, model: TravelModel,
     """Every (origin, service) pair within ``max_minutes`` (indices into the two tables)."""
     return model.pairs_within(origins[["x", "y"]].to_numpy(dtype=np.float64),
                               services[["x", "y"]].to_numpy(dtype=np.float64),
-                              max_minutes=max_minutes, origin_context=_context(origins))
+                              max_minutes=max_minutes, origin_context=_context(origins),
+                              **_service_kw(model, services, _commune_contexts(model, origins)))
 
 
 def count_within(pairs: Pairs, minutes: float) -> np.ndarray:

@@ -44,10 +44,9 @@ def access_method_label(model: TravelModel) -> str:
     """French description of how the times were computed, shown with a zones run."""
     d = model.describe()
     if d.get("kind") == "crowfly":
-        speeds = "/".join(f"{v:g}" for v in d.get("speeds_kmh", ()))  # type: ignore[attr-defined]
-        return (f"moteur d'accessibilité sdaasp, modèle à vol d'oiseau (distance × "
-                f"{d.get('detour', '')} ; {speeds} km/h selon la densité de la commune), "
-                "depuis un point de chaque zone")
+        return (f"moteur d'accessibilité sdaasp, {d.get('label')} (vitesse selon la distance "
+                f"et la densité des communes de départ et d'arrivée, calibrage "
+                f"{d.get('calibration') or 'manuel'}), depuis un point de chaque zone")
     return f"moteur d'accessibilité sdaasp, modèle {d.get('kind')} ({d.get('source', '')})"
 
 

@@ -115,6 +115,10 @@ class TravelModel(ABC):
 
     #: Short identifier recorded with a diagnostic run (``crowfly``, ``network``, ``osrm``).
     kind: str = ""
+    #: True for a model whose times depend on the density context of the services too: its
+    #: :meth:`nearest` and :meth:`pairs_within` then take a ``service_context`` keyword (one
+    #: context per service, -1 for unknown), which callers pass only to such models.
+    uses_service_context: bool = False
 
     @abstractmethod
     def describe(self) -> dict[str, object]:

@@ -59,7 +59,8 @@ def population_beyond_thresholds(dep) -> list[tuple[str, ChartData]] | None:
         labels = dict(ServiceType.objects.values_list("code", "libelle"))
     rows = AccessSummary.objects.filter(run=run, niveau="scot").order_by("type_code", "code")
     charts = []
-    source = f"diagnostic n° {run.pk} du {run.created_at:%d/%m/%Y} ({run.travel_kind})"
+    model = run.travel.get("label") or run.travel_kind
+    source = f"diagnostic n° {run.pk} du {run.created_at:%d/%m/%Y} ({model})"
     for type_code, group in groupby(rows, key=lambda r: r.type_code):
         known, missing = [], []
         for r in group:
