@@ -60,6 +60,11 @@
         };
       },
       pointToLayer: function (f, latlng) {
+        if (f.properties.hors_departement) {  // beyond the border: a ring, not a disc
+          return L.circleMarker(latlng, {
+            radius: 4, color: layer.colour, weight: 2.5, fillColor: "#ffffff", fillOpacity: 1
+          });
+        }
         return L.circleMarker(latlng, {
           radius: 4, color: "#ffffff", weight: 1, fillColor: layer.colour, fillOpacity: 1
         });
