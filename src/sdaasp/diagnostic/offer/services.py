@@ -133,17 +133,24 @@ def save_import(result: ImportResult, departement: Departement) -> ImportBatch:
                                                           defaults=counts)
     _ensure_types(result.points["type_code"].unique())
     if not created:  # the same file again (e.g. another border buffer): its points are the
-        # new result's only; the upsert reactivates those it keeps, the others go
-        ServicePoint.objects.filter(batch=batch).update(active=False)
+        _drop_stale_points(batch, result.points)  # new result's, none left from before
     _upsert_points(result.points, batch=batch, departement=departement)
-    if not created:
-        ServicePoint.objects.filter(batch=batch, active=False).delete()
     ServicePoint.objects.filter(departement=departement, source=result.source,
                                 batch__dataset=result.dataset, active=True) \
         .exclude(batch=batch).update(active=False)
     ImportBatch.objects.filter(**key, active=True).exclude(pk=batch.pk) \
         .update(active=False, replaced_by=batch)
     return batch
+
+
+def _drop_stale_points(batch: ImportBatch, points: pd.DataFrame) -> None:
+    """Delete the batch's points that a new import of the same file no longer has (read by
+    id, then deleted by chunks: usually none, and no 200,000-row UPDATE)."""
+    keep = set(points["point_id"].astype(str))
+    stale = [pk for pk, pid in ServicePoint.objects.filter(batch=batch)
+             .values_list("pk", "point_id").iterator(chunk_size=20_000) if pid not in keep]
+    for i in range(0, len(stale), 500):
+        ServicePoint.objects.filter(pk__in=stale[i:i + 500]).delete()
 
 
 def _column(values: pd.Series, kind: str) -> list[object]:

@@ -195,8 +195,11 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
     x, y, lon, lat = _positions(df, crs)
     has_xy = np.isfinite(x) & np.isfinite(y)
     has_ll = np.isfinite(lon) & np.isfinite(lat)
-    near = area.within_buffer(x, y) if area is not None else np.zeros(len(df), dtype=bool)
-    abroad = (has_xy | has_ll) & ~_geo.in_france(lon, lat) & ~near
+    france = _geo.in_france(lon, lat)
+    near = np.zeros(len(df), dtype=bool)  # foreign points within the buffer are kept
+    if area is not None:
+        near[~france] = area.within_buffer(x[~france], y[~france])
+    abroad = (has_xy | has_ll) & ~france & ~near
     where = (f"en France ou à moins de {area.buffer_km} km du département {area.departement}"
              if area is not None and area.buffer_m else "en France")
     excluded = [_exclusion(file_name, df, int(i), f"un point situé {where}",
@@ -204,7 +207,7 @@ def finish(candidates: pd.DataFrame, *, file_name: str, area: ImportArea | None,
     drop = abroad.copy()
     border = np.zeros(len(df), dtype=bool)
     if area is not None:
-        placed = _place(df, area, has_xy & ~abroad, near)
+        placed = _place(df, area, has_xy & ~abroad)
         border = placed.border
         for i in np.flatnonzero(placed.outside):
             excluded.append(_exclusion(
@@ -271,8 +274,7 @@ def _positions(df: pd.DataFrame, crs: int
     return x, y, lon, lat
 
 
-def _place(df: pd.DataFrame, area: ImportArea, ok: np.ndarray, near: np.ndarray
-           ) -> _Placement:
+def _place(df: pd.DataFrame, area: ImportArea, ok: np.ndarray) -> _Placement:
     """Communes and border status of the points with a position (``ok``); fills
     ``df["commune_code"]`` (the declared code when the territory has it, else the located one;
     for a border point, its declared commune of another département or ``None``)."""
@@ -282,29 +284,38 @@ def _place(df: pd.DataFrame, area: ImportArea, ok: np.ndarray, near: np.ndarray
                                    area.communes)
     declared = _declared(df["commune_code"])
     has_decl = pd.notna(declared)
-    # the département a row declares: its commune's, else the file's own (MSAP: the address)
-    dep_col = _declared(df[DEPARTEMENT_COLUMN]) if DEPARTEMENT_COLUMN in df.columns \
-        else np.full(n, None, dtype=object)
-    dep = np.array([departement_of_commune(c) if c else d
-                    for c, d in zip(declared, dep_col, strict=True)], dtype=object)
+    # the département a row declares: its commune's, else the file's own (MSAP: the address);
+    # computed on the distinct codes (a national BPE repeats a few thousand codes)
+    codes, uniques = pd.factorize(declared)
+    dep_u = np.array([departement_of_commune(u) for u in uniques] + [None], dtype=object)
+    dep = dep_u[codes]  # -1 (no commune) takes the trailing None
+    if DEPARTEMENT_COLUMN in df.columns:
+        dep = np.where(has_decl, dep, _declared(df[DEPARTEMENT_COLUMN]))
     decl_here = dep == area.departement
     decl_other = pd.notna(dep) & ~decl_here
     inside = ok & ~pd.isna(loc) & ~decl_other
     away = ok & ~inside
+    near = np.zeros(n, dtype=bool)  # tested for the points not inside only (fewer)
+    near[away] = area.within_buffer(df["x"].to_numpy(float)[away],
+                                    df["y"].to_numpy(float)[away])
     border = away & near & ~decl_here
-    known = np.isin(declared, area.communes["code"].astype(str).to_numpy()) & has_decl
+    known_u = np.append(pd.Index(uniques).isin(area.communes["code"].astype(str)), False)
+    known = known_u[codes]
     df["commune_code"] = np.where(known, declared, loc)
     beyond = np.full(n, None, dtype=object)  # a border point's commune: the declared one
-    beyond[decl_other & has_decl] = declared[decl_other & has_decl]
+    beyond[decl_other] = declared[decl_other]
     df.loc[border, "commune_code"] = beyond[border]
     return _Placement(declared=declared, known_declared=known, border=border,
                       outside=away & ~near, conflict=away & near & decl_here)
 
 
 def _declared(values: pd.Series) -> np.ndarray:
-    """Declared codes as text, ``None`` where not given."""
-    return np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) or v == ""
-                     else str(v) for v in values.tolist()], dtype=object)
+    """Declared codes as text, ``None`` where not given (None, NaN or empty)."""
+    v = values.astype(object).to_numpy()
+    given = pd.notna(v) & (v != "")
+    out = np.full(len(v), None, dtype=object)
+    out[given] = v[given].astype(str)
+    return out
 
 
 def _place_without_xy(df: pd.DataFrame, area: ImportArea, placeable: np.ndarray,
@@ -340,9 +351,8 @@ def _typed(kept: pd.DataFrame, source: str) -> pd.DataFrame:
     for c in ("point_id", "type_code", "nom"):
         kept[c] = kept[c].astype(str)
     # a border point's commune may be unknown: None, never the text "None"
-    kept["commune_code"] = pd.Series(
-        [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-         for v in kept["commune_code"].tolist()], index=kept.index, dtype=object)
+    kept["commune_code"] = pd.Series(_declared(kept["commune_code"]), index=kept.index,
+                                     dtype=object)
     dup = kept["point_id"].duplicated(keep=False)
     if dup.any():  # importers build unique ids; a duplicate is a bug, not a user error
         ids = sorted(set(kept.loc[dup, "point_id"]))[:5]
