@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 
@@ -71,3 +72,17 @@ def test_points_geojson_endpoint(client, loaded):
     assert len(only_bpe["features"]) == 7 and all(f["properties"]["approximatif"]
                                                   for f in only_bpe["features"])
     assert not only_bpe["tronque"]
+
+
+def test_one_point_beyond_the_border_is_told_not_counted(client, loaded):
+    """The fixtures' Pas-de-Calais France Services and BPE row (16 km from the Nord)."""
+    html = client.get("/offre/59/").content.decode()
+    text = htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
+    assert ("1 point de service hors département (départements voisins ou pays frontalier, "
+            "à moins de 30 km) est conservé comme destination pour les temps d'accès : il "
+            "n'est pas compté dans cet inventaire. Il figure sur la carte, marqué « hors "
+            "département ».") in text
+    assert "Ablain-Saint-Nazaire" not in html
+    page = client.get("/offre/59/carte/?type=FS_FIXE").content.decode()
+    assert "1 point de service dans le département, 1 hors département à moins de 30 km" \
+        in re.sub(r"\s+", " ", page)

@@ -14,6 +14,7 @@ never counted in the département's own inventory.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -59,7 +60,8 @@ class ImportArea:
 
     def __post_init__(self) -> None:
         b = self.buffer_m
-        if not isinstance(b, int | float) or isinstance(b, bool) or not np.isfinite(b) or b < 0:
+        if not isinstance(b, numbers.Real) or isinstance(b, bool) or not np.isfinite(b) \
+                or b < 0:
             raise SdaaspError(f"Zone tampon invalide : « {b} » (attendu : une distance en "
                               "mètres, positive ou nulle).")
 

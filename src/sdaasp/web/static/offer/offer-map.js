@@ -25,7 +25,7 @@
           var colour = colours[f.properties.type] || "#888888";
           if (f.properties.hors_departement) {
             return L.circleMarker(latlng, {
-              radius: 5, weight: 3, color: colour, fillColor: "#ffffff", fillOpacity: 1
+              radius: 6, weight: 3, color: colour, fillColor: "#ffffff", fillOpacity: 1
             });
           }
           return L.circleMarker(latlng, {
