@@ -23,7 +23,7 @@ def _lines(caplog, logger: str) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == logger]
 
 
-def test_needs_import_is_logged_with_who_and_what(caplog):
+def test_needs_import_is_logged_with_who_and_what(caplog, nord_db):
     from sdaasp.diagnostic.zones.services import import_needs_file
 
     caplog.set_level(logging.INFO)
@@ -46,7 +46,8 @@ def test_offer_import_is_logged_with_the_system_user(nord_db, caplog):
     assert _lines(caplog, "sdaasp.offer") == [
         f"import de l'offre : fichier=france_services.geojson source=france-services "
         f"département=59 lignes_lues={result.rows_read} points_retenus={kept} "
-        f"points_exclus={len(result.excluded)} lot={batch.pk} par={system_user()}"]
+        f"hors_departement={batch.border_points} points_exclus={len(result.excluded)} "
+        f"lot={batch.pk} par={system_user()}"]
 
 
 def test_diagnose_run_is_logged_with_its_number_parameters_and_duration(nord_db, tmp_path,

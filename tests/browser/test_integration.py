@@ -42,6 +42,11 @@ def test_explorer_service_type_filter_reloads_map_and_table(page, site):
     assert set(types) == {"France Services (espace fixe)"}
     assert f"({n_fs})" in caption.inner_text()
     assert page.locator("#carte path.leaflet-interactive").count() == 647 + n_fs
+    # the one kept beyond the border (Pas-de-Calais) is a ring: white inside, never a disc
+    n_hors = ServicePoint.objects.filter(departement="59", active=True, type="FS_FIXE",
+                                         hors_departement=True).count()
+    assert n_hors == 1
+    assert page.locator('#carte path.leaflet-interactive[fill="#ffffff"]').count() == n_hors
 
     # another type replaces both (one table for the layer, never two)
     page.get_by_label("Type de service affiché").select_option("MAIRIE")
@@ -65,7 +70,7 @@ def test_offer_map_table_and_axe(page, site, axe_source):
                     departement="59")
     page.goto(site + "/offre/59/carte/?type=FS_FIXE&type=MAIRIE")
     table = page.get_by_role("table", name=re.compile("Points de service affichés"))
-    assert table.locator("tbody tr").count() == 1 + 647
+    assert table.locator("tbody tr").count() == 1 + 647 + 1  # + the one beyond the border
     violations = axe_violations(page, axe_source)
     assert not violations, [(v["id"], v["impact"], v["help"]) for v in violations]
 

@@ -23,8 +23,12 @@ def _check_contract(df: pd.DataFrame) -> None:
     assert list(df.columns[: len(POINT_COLUMNS)]) == POINT_COLUMNS
     assert df["point_id"].is_unique
     assert df["x"].dtype == float and df["y"].dtype == float and df["capacity"].dtype == float
-    assert df["approximate"].dtype == bool
-    assert all(isinstance(v, str) for v in df["commune_code"])
+    assert df["approximate"].dtype == bool and df["hors_departement"].dtype == bool
+    # a point beyond the border may have an unknown commune (None), never the text "None"
+    own = ~df["hors_departement"]
+    assert all(isinstance(v, str) for v in df.loc[own, "commune_code"])
+    assert all(v is None or (isinstance(v, str) and v != "None")
+               for v in df.loc[~own, "commune_code"])
 
 
 # BPE ------------------------------------------------------------------------------------------
@@ -33,8 +37,14 @@ def test_bpe_detailed_fixture(fixtures, nord_area, nord):
     res = read_services(fixtures / "bpe_detail.csv", source="bpe", area=nord_area)
     pts = res.points.set_index("point_id", drop=False)
     _check_contract(res.points)
-    assert res.rows_read == 7 and res.other_departements == 1 and res.year == 2021
-    assert len(pts) == 6 and not res.excluded
+    # the Pas-de-Calais row (Ablain-Saint-Nazaire, 16 km from the Nord) is kept beyond the
+    # border with its commune; before the border buffer it was skipped as another département's
+    assert res.rows_read == 7 and res.other_departements == 0 and res.year == 2021
+    assert len(pts) == 7 and not res.excluded and res.border_points == 1
+    away = pts[pts["hors_departement"]]
+    assert list(away["commune_code"]) == ["62001"] and not away["approximate"].any()
+    pts = pts[~pts["hors_departement"]]
+    assert len(pts) == 6
     assert [w.found.split()[1] for w in res.warnings] == ["B999"]  # well-formed, undescribed
     lille = pts[pts["commune_code"] == "59350"]
     assert len(lille) == 2 and lille["point_id"].nunique() == 2  # two post offices, same spot
@@ -135,9 +145,11 @@ def test_france_services_fixture(fixtures, nord_area):
                         area=nord_area)
     pts = res.points.set_index("point_id")
     _check_contract(res.points)
-    assert list(pts.index) == ["fs:9001", "fs:9002", "fs:9003"]
-    assert list(pts["type_code"]) == ["FS_FIXE", "FS_ITINERANT", "FS_ANTENNE"]
-    assert res.other_departements == 1
+    assert list(pts.index) == ["fs:9001", "fs:9002", "fs:9003", "fs:9005"]
+    assert list(pts["type_code"]) == ["FS_FIXE", "FS_ITINERANT", "FS_ANTENNE", "FS_FIXE"]
+    # the Pas-de-Calais one (16 km away) is a destination beyond the border, not skipped
+    assert list(pts["hors_departement"]) == [False, False, False, True]
+    assert pts.loc["fs:9005", "commune_code"] == "62001" and res.other_departements == 0
     assert len(res.excluded) == 1 and "Point mal géocodé" in str(res.excluded[0])
     lille = pts.loc["fs:9001"]
     assert lille["hours_per_week"] == 6.5 + 6.5 + 3 + 8.5 + 6.5 + 3  # worked by hand
@@ -157,12 +169,14 @@ def test_france_services_of_nord(shared_data, nord_area):
                         area=nord_area)
     nat = read_services(d / "france_services.geojson", source="france-services",
                         area=nord_area)
-    assert len(sub.points) == 10 and not sub.excluded
-    pd.testing.assert_frame_equal(sub.points, nat.points)
+    assert len(sub.points) == 10 and not sub.excluded and sub.border_points == 0
+    own = nat.points[~nat.points["hors_departement"]].reset_index(drop=True)
+    # the neighbours (test_border.py) make some columns float (NaN where theirs are unknown)
+    pd.testing.assert_frame_equal(sub.points, own, check_dtype=False)
     raw = json.loads((d / "france_services_dep59.geojson").read_text(encoding="utf-8"))
     assert sorted(sub.points["commune_code"]) == sorted(
         f["properties"]["insee_com"] for f in raw["features"])
-    assert nat.other_departements == 908 - 10
+    assert nat.other_departements == 908 - 10 - nat.border_points
     everything = read_services(d / "france_services.geojson", source="france-services")
     assert len(everything.points) + len(everything.excluded) == 908
     assert {"FS_FIXE", "FS_ITINERANT", "FS_ANTENNE"} == set(everything.points["type_code"])
@@ -201,8 +215,10 @@ def test_msap_fixture(tmp_path, nord_area):
 def test_msap_of_nord_and_bad_geocodes(shared_data, nord_area):
     shp = shared_data / "msap-2018" / "MSAP-20180627_geolocalisation_pole_emploi.shp"
     res = read_services(shp, source="msap", area=nord_area)
-    assert len(res.points) == 13 and not res.excluded
-    names = set(res.points["nom"])
+    own = res.points[~res.points["hors_departement"]]
+    assert len(own) == 13  # the MSAP beyond the border: see test_border.py
+    assert not [p for p in res.excluded if "(59" in p.expected]  # none of the Nord's excluded
+    names = set(own["nom"])
     assert {"MSAP de Anor", "MSAP de Cassel", "MSAP de Hondschoote"} <= names
     nat = read_services(shp, source="msap")
     assert len(nat.points) + len(nat.excluded) == 980

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
 
@@ -24,7 +25,9 @@ def loaded(nord_db, fixtures):
 
 def test_inventory_filters_and_pagination(client, loaded):
     html = client.get("/offre/59/").content.decode()
-    n = ServicePoint.objects.filter(active=True).count() + 647
+    # the département's own points only: the fixture's Pas-de-Calais ones are not counted
+    n = ServicePoint.objects.filter(active=True, hors_departement=False).count() + 647
+    assert ServicePoint.objects.filter(active=True, hors_departement=True).exists()
     assert f"{n}\u00a0points de service" in html or f"{n} points de service" in html
     assert "Page 1 sur" in html and "non disponible" in html
     one = client.get("/offre/59/?type=FS_FIXE").content.decode()
@@ -54,8 +57,12 @@ def test_points_geojson_endpoint(client, loaded):
     assert url == "/offre/59/points.geojson"
     data = json.loads(client.get(url + "?type=FS_FIXE&type=MAIRIE").content)
     types = {f["properties"]["type"] for f in data["features"]}
-    assert types == {"FS_FIXE", "MAIRIE"} and len(data["features"]) == 1 + 647
-    fs = next(f for f in data["features"] if f["properties"]["type"] == "FS_FIXE")
+    # Lille Centre, the town halls, and the Pas-de-Calais one kept beyond the border
+    assert types == {"FS_FIXE", "MAIRIE"} and len(data["features"]) == 1 + 647 + 1
+    hors = [f["properties"] for f in data["features"] if f["properties"]["hors_departement"]]
+    assert [(p["id"], p["commune"], p["situation"]) for p in hors] == [
+        ("fs:9005", "62001", "hors département")]
+    fs = next(f for f in data["features"] if f["properties"]["id"] == "fs:9001")
     assert fs["geometry"]["coordinates"] == pytest.approx([3.0710, 50.6309], abs=1e-5)
     assert fs["properties"]["nom"] == "France Services — Lille Centre"
     assert "jeudi 09:00-12:00, 13:30-19:00" in fs["properties"]["horaires"]
@@ -65,3 +72,17 @@ def test_points_geojson_endpoint(client, loaded):
     assert len(only_bpe["features"]) == 7 and all(f["properties"]["approximatif"]
                                                   for f in only_bpe["features"])
     assert not only_bpe["tronque"]
+
+
+def test_one_point_beyond_the_border_is_told_not_counted(client, loaded):
+    """The fixtures' Pas-de-Calais France Services and BPE row (16 km from the Nord)."""
+    html = client.get("/offre/59/").content.decode()
+    text = htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)))
+    assert ("1 point de service hors département (départements voisins ou pays frontalier, "
+            "à moins de 30 km) est conservé comme destination pour les temps d'accès : il "
+            "n'est pas compté dans cet inventaire. Il figure sur la carte, marqué « hors "
+            "département ».") in text
+    assert "Ablain-Saint-Nazaire" not in html
+    page = client.get("/offre/59/carte/?type=FS_FIXE").content.decode()
+    assert "1 point de service dans le département, 1 hors département à moins de 30 km" \
+        in re.sub(r"\s+", " ", page)

@@ -61,11 +61,15 @@ def test_newer_vintage_replaces_older_and_keeps_history(nord_db, fixtures, tmp_p
                              year=2021)
     b20.refresh_from_db()
     assert not b20.active and b20.replaced_by == b21 and b21.active
-    assert ServicePoint.objects.filter(batch=b20, active=False).count() == 6  # history kept
+    # history kept: the 6 points of the Nord and the Pas-de-Calais one beyond the border
+    old_pts = ServicePoint.objects.filter(batch=b20, active=False)
+    assert old_pts.count() == 7 and old_pts.filter(hors_departement=True).count() == 1
     active = ServicePoint.objects.filter(source="bpe", active=True)
-    assert set(active.values_list("batch", flat=True)) == {b21.pk} and active.count() == 6
+    assert set(active.values_list("batch", flat=True)) == {b21.pk} and active.count() == 7
+    assert (b21.points_count, b21.border_points, b21.buffer_m) == (6, 1, 30_000.0)
     frame = service_points_frame("59", types=["A206"])
-    assert frame["point_id"].str.startswith("bpe2021:").all() and len(frame) == 2
+    assert frame["point_id"].str.startswith("bpe2021:").all() and len(frame) == 2 + 1
+    assert list(frame["hors_departement"]).count(True) == 1  # Ablain-Saint-Nazaire (62)
     before = _snapshot()
     with pytest.raises(SdaaspError, match="plus récent"):
         shutil.copy(old, tmp_path / "copie.csv")
@@ -78,7 +82,8 @@ def test_newer_vintage_replaces_older_and_keeps_history(nord_db, fixtures, tmp_p
 def test_service_points_frame_contract_with_town_halls(nord_db, fixtures):
     import_services(fixtures / "partenaires.csv", source="csv", departement="59")
     df = service_points_frame("59")
-    assert list(df.columns) == POINT_COLUMNS
+    assert list(df.columns) == [*POINT_COLUMNS, "hors_departement"]
+    assert df["hors_departement"].dtype == bool and not df["hors_departement"].any()
     mairies = df[df["type_code"] == "MAIRIE"]
     assert len(mairies) == Mairie.objects.filter(commune__departement="59").count() == 647
     lille = mairies.set_index("commune_code").loc["59350"]
@@ -108,6 +113,10 @@ def test_real_files_into_the_database(nord_db, shared_data):
     import_services(shared_data / "msap-2018" / "MSAP-20180627_geolocalisation_pole_emploi.shp",
                     source="msap", departement="59")
     df = service_points_frame("59", types=["FS_FIXE", "FS_ITINERANT", "FS_ANTENNE", "MSAP"])
-    assert (df["type_code"] == "MSAP").sum() == 13
-    assert df["type_code"].str.startswith("FS_").sum() == 10
-    assert pd.Series(df["commune_code"]).str.startswith("59").all()
+    own = df[~df["hors_departement"]]
+    assert (own["type_code"] == "MSAP").sum() == 13
+    assert own["type_code"].str.startswith("FS_").sum() == 10
+    assert pd.Series(own["commune_code"]).str.startswith("59").all()
+    # the destinations beyond the border are in the frame, never as the Nord's communes
+    away = df[df["hors_departement"]]
+    assert len(away) > 0 and not any(str(c).startswith("59") for c in away["commune_code"])

@@ -28,13 +28,19 @@ def test_service_points_layer_has_a_type_filter(client, nord_db):
     html = client.get("/carte/59/").content.decode()
     layer = _config(html)["offre-points"]
     assert layer["choice_param"] == "type"
-    # the choices are exactly the types the (unfiltered) endpoint returns, with their counts
+    # the choices are exactly the types the (unfiltered) endpoint returns; their counts are
+    # the département's own points, those beyond the border told apart
     every = json.loads(client.get(layer["url"]).content)["features"]
     counts = Counter(f["properties"]["type"] for f in every)
+    own = Counter(f["properties"]["type"] for f in every
+                  if not f["properties"]["hors_departement"])
     labels = {f["properties"]["type"]: f["properties"]["type_libelle"] for f in every}
     assert {c for c, _ in layer["choices"]} == set(counts) and "MAIRIE" in counts
+    assert counts["FS_FIXE"] == own["FS_FIXE"] + 1  # the fixture's Pas-de-Calais one
     for code, label in layer["choices"]:
-        assert label == f"{labels[code]} ({counts[code]})"
+        hors = counts[code] - own[code]
+        assert label == f"{labels[code]} ({own[code]}" + (
+            f", + {hors} hors département" if hors else "") + ")"
         # what the explorer loads for this choice: only that type, every point of it
         got = json.loads(client.get(f"{layer['url']}?type={code}").content)["features"]
         assert Counter(f["properties"]["type"] for f in got) == {code: counts[code]}

@@ -44,8 +44,12 @@ def test_offer_map_lists_the_points_it_draws(client, offer):
         (f["properties"]["nom"], f["properties"]["type_libelle"]) for f in feats)
     assert 'href="#tableau-points"' in page
     one = client.get("/offre/59/carte/?type=FS_FIXE").content.decode()
-    assert [r[:2] for r in _table(one, "tableau-points")] == [
-        ["France Services — Lille Centre", "France Services (espace fixe)"]]
+    # the Pas-de-Calais one, kept beyond the border, is listed after the Nord's, and says so
+    assert [[r[0], r[1], r[-1]] for r in _table(one, "tableau-points")] == [
+        ["France Services — Lille Centre", "France Services (espace fixe)",
+         "dans le département"],
+        ["France Services — Ablain-Saint-Nazaire", "France Services (espace fixe)",
+         "hors département"]]
 
 
 def test_offer_map_too_many_points_links_to_the_filtered_inventory(client, offer,

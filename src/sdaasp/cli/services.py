@@ -52,16 +52,23 @@ class Import(Command):
                             help="nom du jeu de données d'un partenaire (csv/geojson ; par "
                                  "défaut le nom du fichier) : un nouvel import du même jeu "
                                  "remplace le précédent")
+        parser.add_argument("--zone-tampon", type=float, metavar="KM", dest="buffer_km",
+                            help="garder aussi, comme destinations « hors département », les "
+                                 "points situés à moins de KM km du département (par défaut : "
+                                 "30 km, ce qu'atteint le seuil le plus long ; 0 : aucun)")
 
     def handle(self, args: argparse.Namespace) -> int:
         from sdaasp.diagnostic.offer.services import import_services
 
-        batch, result = import_services(args.file, source=args.source,
-                                        departement=_dep(args.departement), year=args.year,
-                                        strict=args.strict, dataset=args.dataset)
+        batch, result = import_services(
+            args.file, source=args.source, departement=_dep(args.departement), year=args.year,
+            strict=args.strict, dataset=args.dataset,
+            buffer_m=None if args.buffer_km is None else args.buffer_km * 1000.0)
         print(result.summary())
+        border = (f", et {batch.border_points} hors département" if batch.border_points
+                  else "")
         print(f"Import enregistré pour le département {batch.departement_id} "
-              f"({batch.points_count} point(s) en vigueur pour cette source).")
+              f"({batch.points_count} point(s) en vigueur pour cette source{border}).")
         self.outcome = f"lot d'import n° {batch.pk}"
         return 0
 
@@ -94,12 +101,16 @@ class List(Command):
             df = df[df["commune_code"].isin(args.commune)]
         w = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         w.writerow(["identifiant", "type", "nom", "commune", "x", "y", "capacite", "approche",
-                    "source"])
+                    "source", "hors_departement"])
         for r in df.itertuples(index=False):
-            w.writerow([r.point_id, r.type_code, r.nom, r.commune_code, f"{r.x:.1f}",
+            w.writerow([r.point_id, r.type_code, r.nom, r.commune_code or "", f"{r.x:.1f}",
                         f"{r.y:.1f}", "" if r.capacity != r.capacity else r.capacity,
-                        "oui" if r.approximate else "non", r.source])
-        print(f"{len(df)} point(s) de service.", file=sys.stderr)
+                        "oui" if r.approximate else "non", r.source,
+                        "oui" if r.hors_departement else "non"])
+        border = int(df["hors_departement"].sum())
+        print(f"{len(df) - border} point(s) de service dans le département"
+              + (f", {border} hors département (destinations)." if border else "."),
+              file=sys.stderr)
         return 0
 
 

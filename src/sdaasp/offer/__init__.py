@@ -11,6 +11,8 @@ from sdaasp.offer.hours import (
     parse_generic,
 )
 from sdaasp.offer.importers import (
+    BORDER_COLUMN,
+    DEFAULT_BUFFER_M,
     EXTRA_COLUMNS,
     POINT_COLUMNS,
     SOURCES,
@@ -21,6 +23,8 @@ from sdaasp.offer.importers import (
 from sdaasp.offer.nomenclature import Basket, load_baskets, service_types
 
 __all__ = [
+    "BORDER_COLUMN",
+    "DEFAULT_BUFFER_M",
     "EXTRA_COLUMNS",
     "POINT_COLUMNS",
     "SOURCES",

@@ -1,4 +1,4 @@
-"""Where points fall: inside France at all, inside the territory, in which commune."""
+"""Where points fall: inside France at all, inside the territory or near it, in which commune."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ FRANCE_BOXES = np.array([
 
 #: A point further than this from the territory is "outside" (GPS and geocoding noise).
 TOLERANCE_M = 500.0
+
+#: The longest access-time threshold of the diagnostics, in minutes (the last of
+#: ``sdaasp.access.THRESHOLDS``; a test keeps the two equal).
+LONGEST_THRESHOLD_MIN = 30
+#: A long-distance road speed, as the crow flies (km/h): what a car covers in a straight line
+#: on main roads outside towns, detours included. Deliberately generous: a service the border
+#: buffer leaves out can never be within the longest threshold.
+LONG_DISTANCE_SPEED_KMH = 60.0
+#: Default border buffer (metres): services of neighbouring départements (or countries) this
+#: close to the département are kept as destinations. 30 min at 60 km/h = 30 km.
+DEFAULT_BUFFER_M = LONGEST_THRESHOLD_MIN / 60 * LONG_DISTANCE_SPEED_KMH * 1000
 
 
 def in_france(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -70,4 +81,29 @@ def locate_communes(x: np.ndarray, y: np.ndarray, communes: gpd.GeoDataFrame,
         qi, qg = tree.query_nearest(pts[missing], max_distance=tolerance_m)
         found[missing[qi]] = codes[qg]
     out[finite] = found
+    return out
+
+
+def outline(geometries: np.ndarray) -> shapely.Geometry:
+    """The union of a territory's commune polygons (repaired first: one invalid polygon
+    must not break the union)."""
+    geoms = np.asarray(geometries, dtype=object)
+    return shapely.union_all(shapely.make_valid(geoms))
+
+
+def within_distance(shape: shapely.Geometry, x: np.ndarray, y: np.ndarray,
+                    distance_m: float) -> np.ndarray:
+    """Boolean mask: the point is at most ``distance_m`` from ``shape`` (exact distance, same
+    projected CRS; NaN is never within). A bounding-box test first keeps national files fast."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    out = np.zeros(len(x), dtype=bool)
+    if len(x) == 0 or shape is None or shape.is_empty:
+        return out
+    minx, miny, maxx, maxy = shape.bounds
+    with np.errstate(invalid="ignore"):
+        cand = np.flatnonzero((x >= minx - distance_m) & (x <= maxx + distance_m)
+                              & (y >= miny - distance_m) & (y <= maxy + distance_m))
+    if len(cand):
+        shapely.prepare(shape)
+        out[cand] = shapely.dwithin(shape, shapely.points(x[cand], y[cand]), distance_m)
     return out

@@ -19,13 +19,14 @@ class BasketAdmin(admin.ModelAdmin):
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["source", "dataset", "departement", "year", "file_name", "imported_at",
-                    "points_count", "excluded_count", "active"]
+                    "points_count", "border_points", "excluded_count", "active"]
     list_filter = ["source", "active", "departement"]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
 
 @admin.register(ServicePoint)
 class ServicePointAdmin(admin.ModelAdmin):
-    list_display = ["nom", "type", "commune_code", "source", "approximate", "active"]
-    list_filter = ["source", "active", "approximate", "type"]
+    list_display = ["nom", "type", "commune_code", "source", "approximate", "hors_departement",
+                    "active"]
+    list_filter = ["source", "active", "hors_departement", "approximate", "type"]
     search_fields = ["nom", "point_id", "commune_code"]

@@ -1,5 +1,9 @@
 """Service-offer tables: types (nomenclature), baskets, import batches and service points.
 
+A département's points include destinations beyond its border (``hors_departement``): they
+serve as nearest services but are never counted in its own inventory (see
+:func:`sdaasp.diagnostic.offer.services.own_points`).
+
 Town halls are not copied here: they live in the territory app (``territory.Mairie``) and are
 added as type ``MAIRIE`` by :func:`sdaasp.diagnostic.offer.services.service_points_frame`.
 """
@@ -7,6 +11,8 @@ added as type ``MAIRIE`` by :func:`sdaasp.diagnostic.offer.services.service_poin
 from __future__ import annotations
 
 from django.db import models
+
+from sdaasp.offer.importers import km_label
 
 
 class ServiceType(models.Model):
@@ -57,9 +63,12 @@ class ImportBatch(models.Model):
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
     imported_at = models.DateTimeField("importé le", auto_now=True)
     rows_read = models.PositiveIntegerField("lignes lues", default=0)
+    # the département's own points; those kept beyond its border are counted apart
     points_count = models.PositiveIntegerField("points retenus", default=0)
     excluded_count = models.PositiveIntegerField("points exclus", default=0)
     other_departements = models.PositiveIntegerField("lignes d'autres départements", default=0)
+    border_points = models.PositiveIntegerField("points hors département conservés", default=0)
+    buffer_m = models.FloatField("zone tampon (m)", null=True, blank=True)
     messages = models.JSONField("exclusions et avertissements", default=list, blank=True)
     active = models.BooleanField("en vigueur", default=True)
     replaced_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
@@ -76,6 +85,11 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.source} {self.year or ''} — {self.file_name}"
 
+    @property
+    def buffer_km(self) -> str:
+        """The border buffer of the import in km (« 30 »), empty when unknown."""
+        return km_label(self.buffer_m) if self.buffer_m is not None else ""
+
 
 class ServicePoint(models.Model):
     point_id = models.CharField("identifiant", max_length=120)
@@ -90,7 +104,8 @@ class ServicePoint(models.Model):
     nom = models.CharField("nom", max_length=300)
     operateur = models.CharField("opérateur", max_length=200, blank=True)
     adresse = models.TextField("adresse", blank=True)
-    commune_code = models.CharField("commune", max_length=5)
+    # empty for a point beyond the border whose commune the file does not give
+    commune_code = models.CharField("commune", max_length=5, blank=True)
     x = models.FloatField("x")
     y = models.FloatField("y")
     lon = models.FloatField("longitude")
@@ -107,6 +122,9 @@ class ServicePoint(models.Model):
     saturday_open = models.BooleanField("ouvert le samedi", null=True, blank=True)
     evening_open = models.BooleanField("ouvert après 18 h", null=True, blank=True)
     hours_approximate = models.BooleanField("horaires lus en partie", default=False)
+    # a destination beyond the border (neighbouring département or country), kept within the
+    # import's buffer: never counted in the département's own inventory
+    hors_departement = models.BooleanField("hors département", default=False)
     active = models.BooleanField("en vigueur", default=True)
 
     class Meta:

@@ -17,13 +17,21 @@ import numpy as np
 import pandas as pd
 import shapely
 from django.db import connection, transaction
+from django.db.models import Count, Max, QuerySet
 
 from sdaasp.actor import current_actor
 from sdaasp.diagnostic.offer.models import Basket, ImportBatch, ServicePoint, ServiceType
 from sdaasp.diagnostic.territory.loading import saved_town_halls
 from sdaasp.diagnostic.territory.models import Commune, Departement
 from sdaasp.errors import SdaaspError
-from sdaasp.offer import POINT_COLUMNS, ImportArea, ImportResult, read_services
+from sdaasp.offer import (
+    BORDER_COLUMN,
+    DEFAULT_BUFFER_M,
+    POINT_COLUMNS,
+    ImportArea,
+    ImportResult,
+    read_services,
+)
 from sdaasp.offer import nomenclature as nm
 from sdaasp.territory.build import normalise_code
 
@@ -65,8 +73,9 @@ def save_baskets(baskets: list[nm.Basket]) -> list[Basket]:
     return [save_basket(b) for b in baskets]
 
 
-def import_area(departement: Departement) -> ImportArea:
-    """The territory saved in the database, in the form the core importers take."""
+def import_area(departement: Departement, *, buffer_m: float | None = None) -> ImportArea:
+    """The territory saved in the database, in the form the core importers take, with its
+    border buffer (metres; default :data:`~sdaasp.offer.DEFAULT_BUFFER_M`)."""
     rows = list(Commune.objects.filter(departement=departement)
                 .values_list("code", "x", "y", "geometry_wkb"))
     if not rows:
@@ -76,7 +85,8 @@ def import_area(departement: Departement) -> ImportArea:
     communes = gpd.GeoDataFrame(
         {"code": list(codes), "x": list(xs), "y": list(ys)},
         geometry=shapely.from_wkb([bytes(w) for w in wkb]), crs=departement.crs)
-    return ImportArea(departement=departement.code, communes=communes, crs=departement.crs)
+    return ImportArea(departement=departement.code, communes=communes, crs=departement.crs,
+                      buffer_m=DEFAULT_BUFFER_M if buffer_m is None else buffer_m)
 
 
 def get_departement(code: str) -> Departement:
@@ -90,16 +100,22 @@ def get_departement(code: str) -> Departement:
 
 def import_services(path: str | Path, *, source: str, departement: str,
                     year: int | None = None, strict: bool = False,
-                    dataset: str | None = None) -> tuple[ImportBatch, ImportResult]:
-    """Validate ``path`` in the core, then save it (all or nothing)."""
+                    dataset: str | None = None,
+                    buffer_m: float | None = None) -> tuple[ImportBatch, ImportResult]:
+    """Validate ``path`` in the core, then save it (all or nothing).
+
+    ``buffer_m``: services of other départements (or countries) this close to the
+    département are kept as destinations beyond the border (default
+    :data:`~sdaasp.offer.DEFAULT_BUFFER_M`; 0 keeps the département's own points only).
+    """
     dep = get_departement(departement)
-    result = read_services(path, source=source, area=import_area(dep), year=year,
-                           strict=strict, dataset=dataset)
+    result = read_services(path, source=source, area=import_area(dep, buffer_m=buffer_m),
+                           year=year, strict=strict, dataset=dataset)
     batch = save_import(result, dep)
     logger.info("import de l'offre : fichier=%s source=%s département=%s lignes_lues=%s "
-                "points_retenus=%s points_exclus=%s lot=%s par=%s", result.file_name, source,
-                dep.code, result.rows_read, len(result.points), len(result.excluded), batch.pk,
-                current_actor())
+                "points_retenus=%s hors_departement=%s points_exclus=%s lot=%s par=%s",
+                result.file_name, source, dep.code, result.rows_read, len(result.points),
+                batch.border_points, len(result.excluded), batch.pk, current_actor())
     return batch, result
 
 
@@ -116,13 +132,17 @@ def save_import(result: ImportResult, departement: Departement) -> ImportBatch:
             f"{result.year} n'a pas été importé.")
     messages = [str(p) for p in result.excluded] + [str(p) for p in result.warnings]
     counts = {"year": result.year, "file_name": result.file_name[:300],
-              "rows_read": result.rows_read, "points_count": len(result.points),
+              "rows_read": result.rows_read,
+              "points_count": len(result.points) - result.border_points,
+              "border_points": result.border_points, "buffer_m": result.buffer_m,
               "excluded_count": len(result.excluded),
               "other_departements": result.other_departements, "messages": messages,
               "active": True, "replaced_by": None}
-    batch, _ = ImportBatch.objects.update_or_create(**key, sha256=result.sha256,
-                                                    defaults=counts)
+    batch, created = ImportBatch.objects.update_or_create(**key, sha256=result.sha256,
+                                                          defaults=counts)
     _ensure_types(result.points["type_code"].unique())
+    if not created:  # the same file again (e.g. another border buffer): its points are the
+        _drop_stale_points(batch, result.points)  # new result's, none left from before
     _upsert_points(result.points, batch=batch, departement=departement)
     ServicePoint.objects.filter(departement=departement, source=result.source,
                                 batch__dataset=result.dataset, active=True) \
@@ -130,6 +150,16 @@ def save_import(result: ImportResult, departement: Departement) -> ImportBatch:
     ImportBatch.objects.filter(**key, active=True).exclude(pk=batch.pk) \
         .update(active=False, replaced_by=batch)
     return batch
+
+
+def _drop_stale_points(batch: ImportBatch, points: pd.DataFrame) -> None:
+    """Delete the batch's points that a new import of the same file no longer has (read by
+    id, then deleted by chunks: usually none, and no 200,000-row UPDATE)."""
+    keep = set(points["point_id"].astype(str))
+    stale = [pk for pk, pid in ServicePoint.objects.filter(batch=batch)
+             .values_list("pk", "point_id").iterator(chunk_size=20_000) if pid not in keep]
+    for i in range(0, len(stale), 500):
+        ServicePoint.objects.filter(pk__in=stale[i:i + 500]).delete()
 
 
 def _column(values: pd.Series, kind: str) -> list[object]:
@@ -160,7 +190,8 @@ _UPSERT = [("point_id", "point_id", "str"), ("source", "source", "str"),
            ("hours_per_week", "hours_per_week", "float"), ("days_open", "days_open", "nint"),
            ("saturday_open", "saturday_open", "nbool"),
            ("evening_open", "evening_open", "nbool"),
-           ("hours_approximate", "hours_approximate", "bool")]
+           ("hours_approximate", "hours_approximate", "bool"),
+           ("hors_departement", BORDER_COLUMN, "bool")]
 
 
 def _upsert_points(points: pd.DataFrame, *, batch: ImportBatch,
@@ -229,26 +260,60 @@ def _ensure_types(codes: np.ndarray) -> None:
 
 def service_points_frame(departement_code: str, types: list[str] | None = None
                          ) -> pd.DataFrame:
-    """The active service points of a département, town halls included (type ``MAIRIE``).
+    """The active service points of a département, town halls included (type ``MAIRIE``),
+    and the destinations kept beyond its border.
 
     Returns the service-points contract: ``point_id``, ``type_code``, ``nom``, ``x``, ``y``
     (the département's projected CRS, Lambert-93 in metropolitan France), ``capacity`` (NaN
-    when unknown), ``commune_code``, ``approximate``, ``source``.
+    when unknown), ``commune_code`` (``None`` for a point beyond the border whose commune is
+    unknown), ``approximate``, ``source``; then ``hors_departement`` (bool): a destination
+    beyond the border, to be left out of every count of the département's own offer.
     """
+    columns = [*POINT_COLUMNS, BORDER_COLUMN]
     code = normalise_code(departement_code)
     qs = ServicePoint.objects.filter(departement_id=code, active=True)
     if types is not None:
         qs = qs.filter(type_id__in=types)
     rows = list(qs.order_by("point_id").values_list(
         "point_id", "type_id", "nom", "x", "y", "capacity", "commune_code", "approximate",
-        "source"))
-    df = pd.DataFrame(rows, columns=POINT_COLUMNS)
+        "source", "hors_departement"))
+    df = pd.DataFrame(rows, columns=columns)
     if types is None or "MAIRIE" in types:
         dep = Departement.objects.filter(code=code).first()
         md = saved_town_halls(dep) if dep else pd.DataFrame(columns=POINT_COLUMNS)
-        df = pd.concat([df, md[POINT_COLUMNS]], ignore_index=True) if len(df) else \
-            md[POINT_COLUMNS].reset_index(drop=True)
+        md = md[POINT_COLUMNS].assign(**{BORDER_COLUMN: False})
+        df = pd.concat([df, md], ignore_index=True) if len(df) else md.reset_index(drop=True)
     df = df.astype({"point_id": str, "type_code": str, "nom": str, "x": float, "y": float,
-                    "capacity": float, "commune_code": str, "approximate": bool,
-                    "source": str})
+                    "capacity": float, "approximate": bool, "source": str,
+                    BORDER_COLUMN: bool})
+    df["commune_code"] = pd.Series([None if c is None or c == "" or c != c else str(c)
+                                    for c in df["commune_code"].tolist()], index=df.index,
+                                   dtype=object)  # "" in the database: unknown commune
     return df.reset_index(drop=True)
+
+
+def own_points(departement_code: str) -> QuerySet[ServicePoint]:
+    """The département's own active points: the ones its inventory figures count (the
+    destinations kept beyond its border are left out)."""
+    return ServicePoint.objects.filter(departement_id=normalise_code(departement_code),
+                                       active=True, hors_departement=False)
+
+
+def border_points(departement_code: str) -> QuerySet[ServicePoint]:
+    """The active destinations kept beyond the département's border."""
+    return ServicePoint.objects.filter(departement_id=normalise_code(departement_code),
+                                       active=True, hors_departement=True)
+
+
+def type_counts(departement_code: str, *, border: bool = False) -> dict[str, int]:
+    """Active points by type: the département's own (default) or those beyond its border."""
+    qs = border_points(departement_code) if border else own_points(departement_code)
+    return dict(qs.values_list("type").annotate(n=Count("id")).order_by())
+
+
+def border_buffer_m(departement_code: str) -> float | None:
+    """The widest border buffer of the département's active imports (metres), ``None`` when
+    none kept a point beyond the border."""
+    return ImportBatch.objects.filter(
+        departement_id=normalise_code(departement_code), active=True, border_points__gt=0,
+    ).aggregate(m=Max("buffer_m"))["m"]

@@ -12,9 +12,11 @@ and reported.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,7 @@ from sdaasp.errors import InputFileError, Problem
 from sdaasp.offer import _geo, hours
 from sdaasp.offer._files import decode_text, read_raw
 from sdaasp.offer.importers import (
+    DEPARTEMENT_COLUMN,
     ImportArea,
     ImportResult,
     departement_of_commune,
@@ -93,18 +96,14 @@ def read_france_services(path: str | Path, *, area: ImportArea | None = None,
     problems: list[Problem] = []
     warnings: list[Problem] = []
     rows: list[dict] = []
-    other = 0
+    selected, other = _fs_selection(feats, area)
     seen: dict[str, int] = {}
-    for n, f in enumerate(feats, start=1):
+    for n in selected:
+        f = feats[n - 1]
         p = f.get("properties") if isinstance(f, dict) else None
         if not isinstance(p, dict):
             problems.append(Problem(name, None, f"entité n° {n}", "un objet avec des propriétés",
                                     type(p).__name__))
-            continue
-        dep_prop = _text(p.get("DEPARTEMENT")).upper()
-        dep_prop = dep_prop.zfill(2) if dep_prop.isdigit() else dep_prop
-        if area is not None and dep_prop and dep_prop != area.departement:
-            other += 1  # another département's row: not validated, not kept
             continue
         missing = [k for k in FS_REQUIRED if _text(p.get(k)) == ""]
         if missing:
@@ -133,9 +132,6 @@ def read_france_services(path: str | Path, *, area: ImportArea | None = None,
             problems.append(Problem(name, None, f"entité n° {n} : geometry",
                                     "un point (longitude, latitude)",
                                     repr(f.get("geometry"))[:60]))
-            continue
-        if area is not None and departement_of_commune(commune) != area.departement:
-            other += 1
             continue
         matricule = _text(p["MATRICULE"])
         if matricule in seen:
@@ -172,51 +168,57 @@ def read_france_services(path: str | Path, *, area: ImportArea | None = None,
     return res
 
 
+def _fs_departement(feat: object) -> str | None:
+    """The département a France Services row says it is in (``DEPARTEMENT``, else its
+    commune code), ``None`` when it says nothing readable."""
+    p = feat.get("properties") if isinstance(feat, dict) else None
+    if not isinstance(p, dict):
+        return None
+    dep = _text(p.get("DEPARTEMENT")).upper()
+    if dep:
+        return dep.zfill(2) if dep.isdigit() else dep
+    com = _text(p.get("insee_com")).upper()
+    return departement_of_commune(com.zfill(5)) if com else None
+
+
+def _fs_selection(feats: list, area: ImportArea | None) -> tuple[list[int], int]:
+    """Feature numbers (from 1) to read, and how many rows of other départements are left
+    out: every row without an area; else the département's rows and those of other
+    départements placed within the border buffer (rows of far départements are neither
+    validated nor kept)."""
+    if area is None:
+        return list(range(1, len(feats) + 1)), 0
+    own: list[int] = []
+    away: list[int] = []
+    lonlat: list[tuple[float, float]] = []
+    for n, f in enumerate(feats, start=1):
+        dep = _fs_departement(f)
+        ll = point_lonlat(f) if isinstance(f, dict) else None
+        if dep is None or dep == area.departement:
+            own.append(n)
+        elif ll is not None:
+            away.append(n)
+            lonlat.append(ll)
+    if lonlat:
+        ll_arr = np.asarray(lonlat, dtype=float)
+        near = area.within_buffer_lonlat(ll_arr[:, 0], ll_arr[:, 1])
+        own += [n for n, k in zip(away, near, strict=True) if k]
+    return sorted(own), len(feats) - len(own)
+
+
 def _finish_lonlat(rows: list[dict], *, name: str, sha: str, source: str, year: int | None,
-                   area: ImportArea | None, strict: bool, rows_read: int, other: int,
-                   lonlat_crs: int = WGS84) -> ImportResult:
+                   area: ImportArea | None, strict: bool, rows_read: int, other: int
+                   ) -> ImportResult:
+    """Rows with WGS84 ``lon``/``lat`` through :func:`finish` (which projects them)."""
+    buffer_m = area.buffer_m if area is not None else None
     if not rows:
         return ImportResult(source, name, sha, year, "", empty_points(), rows_read,
-                            other_departements=other)
+                            other_departements=other, buffer_m=buffer_m)
     cand = pd.DataFrame(rows)
-    crs = area.crs if area else LAMBERT_93
-    lon, lat = cand["lon"].to_numpy(float), cand["lat"].to_numpy(float)
-    finite = np.isfinite(lon) & np.isfinite(lat)
-    ok = finite & _geo.in_france(lon, lat)
-    x, y = np.full(len(cand), np.nan), np.full(len(cand), np.nan)
-    if ok.any():
-        x[ok], y[ok] = _geo.transform(lon[ok], lat[ok], lonlat_crs, crs)
-    # points abroad get no projected position: they are reported, then dropped
-    cand["x"], cand["y"] = x, y
-    cand["_abroad"] = finite & ~ok
-    points, excluded = _finish_with_abroad(cand, name=name, area=area, strict=strict,
-                                           source=source)
+    cand["x"], cand["y"] = np.nan, np.nan  # projected by finish
+    points, excluded = finish(cand, file_name=name, area=area, strict=strict, source=source)
     return ImportResult(source, name, sha, year, "", points, rows_read, excluded=excluded,
-                        other_departements=other)
-
-
-def _finish_with_abroad(cand: pd.DataFrame, *, name: str, area: ImportArea | None,
-                        strict: bool, source: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Report points geocoded outside France (they have no usable projected position), then
-    the shared checks of :func:`finish` on the others."""
-    abroad = cand.pop("_abroad").to_numpy(bool)
-    excluded = [Problem(name, _line(r), "coordonnées", "un point situé en France",
-                        f"« {r['nom']} » à lon {r['lon']:.4f}, lat {r['lat']:.4f} "
-                        "(mal géocodé, exclu)")
-                for _, r in cand[abroad].iterrows()]
-    rest = cand[~abroad]
-    if strict and excluded:
-        raise InputFileError(excluded, summary=(
-            f"Import refusé (--strict) : {len(excluded)} point(s) hors de France ; "
-            "rien n'a été enregistré."))
-    if rest.empty:
-        return empty_points(), excluded
-    points, more = finish(rest, file_name=name, area=area, strict=strict, source=source)
-    return points, excluded + more
-
-
-def _line(r: pd.Series) -> int | None:
-    return None if pd.isna(r.get("line")) else int(r["line"])
+                        other_departements=other, buffer_m=buffer_m)
 
 
 # MSAP ----------------------------------------------------------------------------------------
@@ -252,8 +254,10 @@ def read_msap(path: str | Path, *, area: ImportArea | None = None, year: int | N
     try:
         raw = p.read_bytes()
         gdf = pyogrio.read_dataframe(p)
+    # UnboundLocalError: pyogrio 0.13 fails so on a .prj that is not valid UTF-8
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-            pyogrio.errors.FieldError, pyogrio.errors.GeometryError, ValueError) as exc:
+            pyogrio.errors.FieldError, pyogrio.errors.GeometryError, ValueError,
+            UnboundLocalError) as exc:
         raise InputFileError([Problem(name, None, None,
                                       "un Shapefile lisible (.shp, .shx, .dbf, .prj)",
                                       str(exc).splitlines()[0][:200])]) from None
@@ -280,29 +284,30 @@ def read_msap(path: str | Path, *, area: ImportArea | None = None, year: int | N
     pc = loc.str.extract(_POSTCODE)
     postcode = pc[0].fillna("").str.zfill(5)
     city = pc[1].fillna("").str.strip()
-    dep = postcode.str[:3].where(postcode.str.startswith("97"), postcode.str[:2])
-    other = 0
-    keep = np.ones(len(gdf), dtype=bool)
-    if area is not None:
-        keep = (dep == area.departement).to_numpy()
-        other = int((~keep).sum())
+    dep = postcode.str[:3].where(postcode.str.startswith("97"), postcode.str[:2]) \
+        .where(postcode != "00000", None)  # no postcode: the position decides
     xs, ys = geoms.x.to_numpy(float), geoms.y.to_numpy(float)
     lon, lat = _geo.transform(xs, ys, LAMBERT_93, WGS84)
-    # the geocoder's own postcode ("postcod") tells where the point really fell: another
-    # département than the address's means a bad geocode ("4260 Allos" lost its leading zero)
-    mismatch = np.zeros(len(gdf), dtype=bool)
-    if "postcod" in gdf.columns:
-        geo_pc = gdf["postcod"].fillna("").astype(str).str.extract(r"^(\d{4,5})$")[0]
-        geo_pc = geo_pc.fillna("").str.zfill(5)
-        mismatch = ((geo_pc != "00000") & (postcode != "00000")
-                    & (geo_pc.str[:2] != postcode.str[:2])
-                    & _geo.in_france(lon, lat)).to_numpy()
+    geo_pc, mismatch = _geocoder_mismatch(gdf, postcode, lon, lat)
+    geo_city = gdf["city"].fillna("").astype(str).map(repair_mojibake) \
+        if "city" in gdf.columns else pd.Series("", index=gdf.index)
+    keep = np.ones(len(gdf), dtype=bool)
+    if area is not None:
+        own = (dep == area.departement).to_numpy()
+        border = ~own & area.within_buffer_lonlat(lon, lat)
+        keep = own | border
+        # beyond the border the position alone decides: it must be the address's place
+        mismatch = mismatch | (border & _geocoded_elsewhere(postcode, city, geo_pc, geo_city))
+    other = int((~keep).sum()) if area is not None else 0
     early: list[Problem] = []
     for i in np.flatnonzero(keep & mismatch):
         early.append(Problem(name, int(i) + 1, "coordonnées",
-                             f"un point dans le département de l'adresse ({postcode.iloc[i]})",
+                             f"un point à l'adresse de la MSAP ({postcode.iloc[i]} "
+                             f"{city.iloc[i]})",
                              f"« MSAP de {city.iloc[i]} » géocodée au code postal "
-                             f"{geo_pc.iloc[i]} (mal géocodée, exclue)"))
+                             f"{geo_pc.iloc[i]}"
+                             + (f" ({geo_city.iloc[i]})" if geo_city.iloc[i] else "")
+                             + " (mal géocodée, exclue)"))
     if strict and early:
         raise InputFileError(early, summary=(
             f"Import refusé (--strict) : {len(early)} MSAP mal géocodée(s) ; "
@@ -321,11 +326,48 @@ def read_msap(path: str | Path, *, area: ImportArea | None = None, year: int | N
             "operateur": "MSAP (réseau 2018)", "itinerant": False, "telephone": "",
             "email": "", "horaires": None, "horaires_texte": "",
             **hours.UNKNOWN.summary(), "line": int(i) + 1,
+            DEPARTEMENT_COLUMN: dep.iloc[i],
         })
     res = _finish_lonlat(rows, name=name, sha=sha, source="msap", year=year or 2018,
                          area=area, strict=strict, rows_read=len(gdf), other=other)
     res.excluded = early + res.excluded
     return res
+
+
+def _geocoder_mismatch(gdf: pd.DataFrame, postcode: pd.Series, lon: np.ndarray,
+                       lat: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """The geocoder's own postcode (``postcod``) and the rows it places in another
+    département than the address's: a bad geocode (« 4260 Allos » lost its leading zero)."""
+    if "postcod" not in gdf.columns:
+        return pd.Series("00000", index=gdf.index), np.zeros(len(gdf), dtype=bool)
+    geo_pc = gdf["postcod"].fillna("").astype(str).str.extract(r"^(\d{4,5})$")[0]
+    geo_pc = geo_pc.fillna("").str.zfill(5)
+    mismatch = ((geo_pc != "00000") & (postcode != "00000")
+                & (geo_pc.str[:2] != postcode.str[:2])
+                & _geo.in_france(lon, lat)).to_numpy()
+    return geo_pc, mismatch
+
+
+#: Two city names at least this similar (difflib ratio, accents and case ignored) are the
+#: same place: the geocoder's names may be mis-encoded (« Saint-Ã?tienne »).
+SAME_CITY_RATIO = 0.8
+
+
+def _geocoded_elsewhere(postcode: pd.Series, city: pd.Series, geo_pc: pd.Series,
+                        geo_city: pd.Series) -> np.ndarray:
+    """Rows whose geocoder found another postcode AND another city than the address's
+    (« Place de la gare, 62820 Libercourt » placed at 62120 Aire-sur-la-Lys)."""
+    out = np.zeros(len(postcode), dtype=bool)
+    for i in np.flatnonzero(((geo_pc != "00000") & (geo_pc != postcode)).to_numpy()):
+        a, b = _plain(city.iloc[i]), _plain(geo_city.iloc[i])
+        out[i] = bool(a and b) and difflib.SequenceMatcher(None, a, b).ratio() < SAME_CITY_RATIO
+    return out
+
+
+def _plain(name: str) -> str:
+    """Lower-case ASCII words of a place name (« Saint-Étienne » → « saint etienne »)."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
 
 
 def _is_lambert93(crs: object) -> bool:

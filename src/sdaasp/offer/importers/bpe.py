@@ -6,6 +6,10 @@
   IRIS, no coordinates. Each equipment is placed at its IRIS point when one is known, else at
   its commune's representative point, and flagged ``approximate``.
 
+Rows of other départements: a detailed file's equipments within the import area's border
+buffer are kept (flagged ``hors_departement``); the others, and every aggregated row of another
+département (no coordinates: it cannot be placed), are skipped and counted.
+
 Separator ``;``, UTF-8 or CP1252, zipped or not. Validation is vectorised over the whole file.
 """
 
@@ -149,6 +153,9 @@ def read_bpe(path: str | Path, *, area: ImportArea | None = None, year: int | No
         dep_u = np.array([c[:3] if c.startswith("97") else c[:2] for c in depcom.uniques],
                          dtype=object)
         keep = (dep_u == area.departement)[depcom.codes]
+        if kind == "detailed":  # other départements' equipments within the border buffer
+            away = np.flatnonzero(~keep)
+            keep[away] = area.within_buffer(x[away], y[away])
         other = int((~keep).sum())
     rows = np.flatnonzero(keep)
     t_codes, d_codes = typequ.codes[rows], depcom.codes[rows]
@@ -207,10 +214,12 @@ def read_bpe(path: str | Path, *, area: ImportArea | None = None, year: int | No
                       lines[pos])
     if cand.empty:
         return ImportResult("bpe", name, raw.sha256, vintage, "", empty_points(), rows_read,
-                            warnings=warnings, other_departements=other)
+                            warnings=warnings, other_departements=other,
+                            buffer_m=area.buffer_m if area is not None else None)
     points, excluded = finish(cand, file_name=name, area=area, strict=strict, source="bpe")
     return ImportResult("bpe", name, raw.sha256, vintage, "", points, rows_read,
-                        excluded=excluded, warnings=warnings, other_departements=other)
+                        excluded=excluded, warnings=warnings, other_departements=other,
+                        buffer_m=area.buffer_m if area is not None else None)
 
 
 class _Coded:

@@ -4,6 +4,10 @@ Documented for users in docs/offer.md. Columns (CSV) or properties (GeoJSON):
 ``identifiant``, ``nom``*, ``type``*, ``operateur``, ``adresse``, ``commune``, ``lon``/``lat``
 (WGS84) or ``x``/``y`` (Lambert-93) in CSV, ``horaires`` (generic opening-hours format),
 ``capacite``, ``itinerant`` (oui/non), ``telephone``, ``courriel``. (* required)
+
+A row whose commune is of another département is kept (flagged ``hors_departement``, its
+commune kept) when its position is within the import area's border buffer; so is a foreign
+point (Belgium…) without a commune. Its position decides, never its commune code alone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ import numpy as np
 from sdaasp.errors import InputFileError, Problem
 from sdaasp.offer import hours, nomenclature
 from sdaasp.offer._files import decode_text, read_raw
-from sdaasp.offer.importers import ImportArea, ImportResult, empty_points
+from sdaasp.offer.importers import (
+    ImportArea,
+    ImportResult,
+    departement_of_commune,
+    empty_points,
+)
 from sdaasp.offer.importers.anct import _features, _finish_lonlat, point_lonlat
 
 COLUMNS = ("identifiant", "nom", "type", "operateur", "adresse", "commune", "lon", "lat", "x",
@@ -137,7 +146,6 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
     rows: list[dict] = []
     ids: dict[str, int] = {}
     unread: list[Problem] = []
-    other = 0
     for line, rec in records:
         r = _Record(name, line, rec, known)
         ident = r.get("identifiant")
@@ -149,9 +157,6 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
         problems += r.problems
         if r.problems:
             continue
-        if area is not None and r.commune and _dep(r.commune) != area.departement:
-            other += 1
-            continue
         rows.append(r.row(fmt=fmt, dataset=dataset, area=area))
         if r.hours_unread:
             unread.append(Problem(name, line, "horaires",
@@ -160,12 +165,16 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
                                   "conservés tels quels et comptés comme inconnus"))
     if problems:
         raise InputFileError(problems)
+    rows, other = _near_rows(rows, area)
+    kept_lines = {r["line"] for r in rows}
+    unread = [w for w in unread if w.line in kept_lines]
     if not rows:
         if not records:
             raise InputFileError([Problem(name, None, None, "au moins un point de service",
                                           "aucune ligne")])
         return ImportResult(fmt, name, sha, year, dataset, empty_points(), len(records),
-                            other_departements=other)
+                            other_departements=other,
+                            buffer_m=area.buffer_m if area is not None else None)
     res = _finish_lonlat(rows, name=name, sha=sha, source=fmt, year=year, area=area,
                          strict=strict, rows_read=len(records), other=other)
     res.dataset = dataset
@@ -173,8 +182,19 @@ def read_generic(path: str | Path, *, fmt: str, area: ImportArea | None = None,
     return res
 
 
-def _dep(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
+def _near_rows(rows: list[dict], area: ImportArea | None) -> tuple[list[dict], int]:
+    """The rows to keep, and how many are left out: rows whose commune is of another
+    département are kept only when placed within the area's border buffer."""
+    if area is None:
+        return rows, 0
+    away = [i for i, r in enumerate(rows) if r["commune_code"]
+            and departement_of_commune(r["commune_code"]) != area.departement]
+    if not away:
+        return rows, 0
+    near = area.within_buffer_lonlat(np.array([rows[i]["lon"] for i in away], dtype=float),
+                                     np.array([rows[i]["lat"] for i in away], dtype=float))
+    drop = {i for i, k in zip(away, near, strict=True) if not k}
+    return [r for i, r in enumerate(rows) if i not in drop], len(drop)
 
 
 def _to_lonlat(x: float, y: float, area: ImportArea | None) -> tuple[float, float]:

@@ -5,8 +5,10 @@ that fails, without arguments; a layer whose URL name resolves neither way is le
 app can register its layer before its URLs are merged.
 
 GeoJSON conventions read by ``explorer.js``: polygons are filled with ``properties.couleur``
-when present (else the layer's ``colour``); points are drawn as circles of the layer's
-``colour``; the popup shows ``properties.nom``; the table beside the map shows ``columns``.
+when present (else the layer's ``colour``); points are drawn as discs of the layer's
+``colour``, or as rings when ``properties.hors_departement`` is true (a destination beyond the
+border; legend shape ``"ring"``); the popup shows ``properties.nom``; the table beside the map
+shows ``columns``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class LegendEntry:
 
     label: str
     colour: str
-    shape: str = "square"  # "square" (area) or "point"
+    shape: str = "square"  # "square" (area), "point" (disc) or "ring" (hollow point)
 
 
 LegendSource = Sequence[LegendEntry] | Callable[[str], Sequence[LegendEntry]]
@@ -120,19 +122,22 @@ def _scot_legend(code: str) -> list[LegendEntry]:
 
 
 def _offer_type_choices(code: str) -> list[tuple[str, str]]:
-    """The service types with at least one active point in the département (and town halls),
-    with their counts, for the service-points layer's filter."""
-    from django.db.models import Count
-
-    from sdaasp.diagnostic.offer.models import ServicePoint, ServiceType
+    """The service types with at least one active point (and town halls), for the
+    service-points layer's filter. The count is the département's own points (« France
+    Services (10) »); the destinations kept beyond its border, which the layer draws too, are
+    told apart (« France Services (10, + 17 hors département) »)."""
+    from sdaasp.diagnostic.offer.models import ServiceType
+    from sdaasp.diagnostic.offer.services import type_counts
     from sdaasp.diagnostic.territory.models import Mairie
 
-    present = dict(ServicePoint.objects.filter(departement_id=code, active=True)
-                   .values_list("type").annotate(n=Count("id")).order_by())
-    labels = dict(ServiceType.objects.filter(code__in=list(present))
+    present = type_counts(code)
+    beyond = type_counts(code, border=True)
+    codes = set(present) | set(beyond)
+    labels = dict(ServiceType.objects.filter(code__in=list(codes))
                   .values_list("code", "libelle"))
-    out = [(t, f"{labels.get(t, t)} ({present[t]})")
-           for t in sorted(present, key=lambda t: (labels.get(t, t), t))]
+    out = [(t, f"{labels.get(t, t)} ({present.get(t, 0)}"
+               + (f", + {beyond[t]} hors département" if beyond.get(t) else "") + ")")
+           for t in sorted(codes, key=lambda t: (labels.get(t, t), t))]
     n_mairies = Mairie.objects.filter(commune__departement_id=code).count()
     if n_mairies:
         out.append(("MAIRIE", f"Mairie ({n_mairies})"))
@@ -161,9 +166,13 @@ def register_builtin_layers() -> None:
     # service points of the offer inventory (left out while the offer app is not installed)
     register_layer(MapLayer(
         "offre-points", "Points de service", "offer:points_geojson", order=5,
-        colour="#6a3d9a", legend=(LegendEntry("Point de service", "#6a3d9a", "point"),),
+        colour="#6a3d9a", legend=(
+            LegendEntry("Point de service du département (disque)", "#6a3d9a", "point"),
+            LegendEntry("Point de service hors département, destination au-delà de la limite "
+                        "(anneau)", "#6a3d9a", "ring")),
         columns=(("nom", "Nom"), ("type_libelle", "Type"), ("adresse", "Adresse"),
-                 ("commune", "Commune"), ("horaires", "Horaires")),
+                 ("commune", "Commune"), ("horaires", "Horaires"),
+                 ("situation", "Situation")),
         source="inventaire de l'offre de services (sources indiquées par point)",
         choices=_offer_type_choices, choice_param="type",
         choice_label="Type de service affiché"))

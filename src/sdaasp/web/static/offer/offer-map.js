@@ -1,5 +1,7 @@
 // Map of the service points by type. Leaflet is served by the platform; no tiles unless the
-// administrator sets SDAASP_TILE_URL. Popups show name, address and opening hours.
+// administrator sets SDAASP_TILE_URL. Popups show name, address and opening hours. Points kept
+// beyond the border are rings (white inside, the type's colour around), never colour alone:
+// their popup says « hors département » too.
 (function () {
   "use strict";
   var el = document.getElementById("carte-offre");
@@ -20,9 +22,14 @@
     .then(function (data) {
       var layer = L.geoJSON(data, {
         pointToLayer: function (f, latlng) {
+          var colour = colours[f.properties.type] || "#888888";
+          if (f.properties.hors_departement) {
+            return L.circleMarker(latlng, {
+              radius: 6, weight: 3, color: colour, fillColor: "#ffffff", fillOpacity: 1
+            });
+          }
           return L.circleMarker(latlng, {
-            radius: 5, weight: 1, color: "#1b1f24",
-            fillColor: colours[f.properties.type] || "#888888", fillOpacity: 0.85
+            radius: 5, weight: 1, color: "#1b1f24", fillColor: colour, fillOpacity: 0.85
           });
         },
         onEachFeature: function (f, l) {
@@ -32,6 +39,8 @@
             (p.itinerant ? " (itinérant)" : "") + "<br>" +
             "Adresse : " + esc(p.adresse || "non renseignée") + "<br>" +
             "Horaires : " + esc(p.horaires || "non renseignés") +
+            (p.hors_departement ? "<br><strong>Hors département</strong>" +
+              (p.commune ? " (commune " + esc(p.commune) + ")" : "") : "") +
             (p.approximatif ? "<br><em>Position approchée (point de la commune)</em>" : "")
           );
           l.bindTooltip(esc(p.nom));
@@ -39,7 +48,11 @@
       }).addTo(map);
       if (data.features.length) { map.fitBounds(layer.getBounds(), { maxZoom: 12 }); }
       if (status) {
+        var hors = data.features.filter(function (f) {
+          return f.properties.hors_departement;
+        }).length;
         status.textContent = data.features.length + " point(s) affiché(s)" +
+          (hors ? ", dont " + hors + " hors département" : "") +
           (data.tronque ? " (liste tronquée : choisissez moins de types)" : "") + ".";
       }
       el.dataset.ready = "1";

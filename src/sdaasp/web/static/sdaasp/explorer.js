@@ -48,10 +48,19 @@
     return rows.join("<br>");
   }
 
+  // points: a disc of the layer's colour; a destination beyond the border: a ring
+  function pointStyle(layer, f) {
+    if (f.properties.hors_departement) {
+      return { radius: 6, color: layer.colour, weight: 3, fillColor: "#ffffff", fillOpacity: 1 };
+    }
+    return { radius: 4, color: "#ffffff", weight: 1, fillColor: layer.colour, fillOpacity: 1 };
+  }
+
   function build(layer, data) {
     var isBase = layer.kind === "base";
     return L.geoJSON(data, {
       style: function (f) {
+        if (f.geometry && f.geometry.type === "Point") { return pointStyle(layer, f); }
         return {
           color: isBase ? "#333333" : layer.colour,
           weight: isBase ? (layer.id === "communes" ? 0.5 : 1.5) : 2,
@@ -60,9 +69,7 @@
         };
       },
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {
-          radius: 4, color: "#ffffff", weight: 1, fillColor: layer.colour, fillOpacity: 1
-        });
+        return L.circleMarker(latlng, pointStyle(layer, f));
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
