@@ -154,3 +154,17 @@ def test_result_tables_carry_their_index(terr, services):
         r.summary("region")
     with pytest.raises(ValueError):
         r.times("secondes")
+
+
+def test_empty_inventory_gives_not_available_not_a_crash(terr, services):
+    """No service at all for the asked type (the table is empty): « non disponible » and a
+    warning, never a zero nor a traceback (the CLI refuses this case before computing)."""
+    origins, info = build_origins(terr, "commune")
+    none = services.iloc[0:0]
+    r = run_diagnostic(terr, none, CrowflyModel(), origins=origins, origins_info=info,
+                       types=["A206"])
+    assert np.isnan(r.nearest.minutes).all()
+    assert r.warnings == ["Type A206 : aucun équipement dans l'inventaire, indicateur non "
+                          "disponible."]
+    dep = r.summary("departement").loc[("99", "A206")]
+    assert dep["population_disponible"] == 0 and np.isnan(dep["moyenne_min"])

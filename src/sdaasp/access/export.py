@@ -1,8 +1,10 @@
 """Exports of a diagnostic for QGIS (GeoPackage) and spreadsheets (CSV).
 
-GeoPackage layers: ``origines`` (points, one column of minutes per type), and one polygon
-layer per level (``communes``, ``epci``, ``scot``) with one row per (zone, type). CSV: the
-summaries table (``;`` separator, decimal comma, UTF-8 with BOM, as the territory exports).
+GeoPackage layers: ``origines`` (points, one column of minutes per type; written when asked,
+it is by far the largest layer with grid origins), and one polygon layer per level
+(``communes``, ``epci``, ``scot``) with one row per (zone, type). CSV: the summaries table
+(``;`` separator, decimal comma, UTF-8 with BOM, as the territory exports). The rows of a
+commune say where its origins were placed (``placement_origine``, ``motif_placement``).
 Files are written under a temporary name then renamed: a failed export leaves nothing behind.
 
 Missing is not zero, and the two kinds of missing stay apart in both formats:
@@ -51,12 +53,42 @@ def origins_layer(result: DiagnosticResult, crs: object) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(o["x"], o["y"]), crs=crs)
 
 
+def commune_placement(result: DiagnosticResult) -> pd.DataFrame:
+    """Per commune: the placement codes of its origins (``placement_origine``, e.g.
+    ``chef-lieu``; see :data:`sdaasp.access.placement.PLACEMENT_LABELS`) and why it was not
+    placed as asked (``motif_placement``, empty otherwise). Empty for origins made elsewhere."""
+    o = result.origins
+    if "placement" not in o:
+        return pd.DataFrame(columns=["placement_origine", "motif_placement"])
+    motif = o["placement_motif"] if "placement_motif" in o else pd.Series("", index=o.index)
+    d = pd.DataFrame({"code": o["commune_code"].astype(str), "p": o["placement"].astype(str),
+                      "m": motif.astype(str)}).drop_duplicates()
+    g = d.groupby("code")
+    return pd.DataFrame({
+        "placement_origine": g["p"].agg(lambda s: ", ".join(sorted(set(s)))),
+        "motif_placement": g["m"].agg(lambda s: " ; ".join(sorted(set(s) - {""}))),
+    })
+
+
+def _with_placement(summaries: pd.DataFrame, result: DiagnosticResult) -> pd.DataFrame:
+    """The summaries with the placement columns filled on the commune rows."""
+    p = commune_placement(result)
+    out = summaries.copy()
+    com = (out["niveau"] == "commune").to_numpy() if "niveau" in out else np.ones(len(out), bool)
+    codes = out["code"].astype(str).to_numpy()
+    for c in p.columns:
+        value = p[c].to_dict()
+        out[c] = np.array([value.get(k, "") if here else "" for k, here in zip(
+            codes, com, strict=True)], dtype=object)
+    return out
+
+
 def level_layer(result: DiagnosticResult, territory: Territory, level: str) -> gpd.GeoDataFrame:
     """One row per (zone, type) of ``level``; infinite values are NULL, and each time column
     has its ``statut_…`` column."""
     zones = {"commune": territory.communes, "epci": territory.epci, "scot": territory.scot}[level]
     s = result.summaries[result.summaries["niveau"] == level].drop(columns="niveau")
-    s = s.copy()
+    s = _with_placement(s, result) if level == "commune" else s.copy()
     for c in LEVEL_TIME_COLUMNS:
         if c in s:
             s[f"statut_{c}"] = time_status(s[c].to_numpy(dtype=float))
@@ -66,11 +98,15 @@ def level_layer(result: DiagnosticResult, territory: Territory, level: str) -> g
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=zones.crs)
 
 
-def export_gpkg(result: DiagnosticResult, territory: Territory, output: str | Path) -> Path:
+def export_gpkg(result: DiagnosticResult, territory: Territory, output: str | Path, *,
+                origins: bool = True) -> Path:
+    """The GeoPackage: the level layers, and the ``origines`` layer when ``origins``."""
     crs = territory.communes.crs
 
     def write(tmp: Path) -> None:
-        origins_layer(result, crs).to_file(tmp, layer="origines", driver="GPKG", engine="pyogrio")
+        if origins:
+            origins_layer(result, crs).to_file(tmp, layer="origines", driver="GPKG",
+                                               engine="pyogrio")
         for level, name in LEVEL_LAYERS.items():
             layer = level_layer(result, territory, level)
             if len(layer):
@@ -92,7 +128,7 @@ def words_for_missing(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_csv(result: DiagnosticResult, output: str | Path) -> Path:
-    table = words_for_missing(result.summaries)
+    table = words_for_missing(_with_placement(result.summaries, result))
 
     def write(tmp: Path) -> None:
         table.to_csv(tmp, sep=";", index=False, encoding="utf-8-sig")

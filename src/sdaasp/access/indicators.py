@@ -139,7 +139,8 @@ def split_by_type(services: pd.DataFrame, types: Sequence[str] | None = None
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     uniq, start = np.unique(sorted_codes, return_index=True)
-    bounds = dict(zip(uniq, zip(start, np.r_[start[1:], codes.size], strict=True), strict=True))
+    ends = np.r_[start[1:], codes.size][:start.size]  # no end at all for an empty table
+    bounds = dict(zip(uniq, zip(start, ends, strict=True), strict=True))
     wanted = list(types) if types is not None else list(uniq)
     out: dict[str, pd.DataFrame] = {}
     for t in wanted:

@@ -40,14 +40,31 @@ def access_table(origins: pd.DataFrame, nearest: NearestByType) -> pd.DataFrame:
     }, columns=list(ACCESS_COLUMNS))
 
 
-def access_method_label(model: TravelModel) -> str:
-    """French description of how the times were computed, shown with a zones run."""
+def _origins_words(origins: pd.DataFrame | None) -> str:
+    """« depuis la mairie (623 communes), un point intérieur (24 communes) » (short: the
+    label is stored in 300 characters)."""
+    if origins is None or "placement" not in origins:
+        return "depuis un point de chaque zone"
+    words = {"chef-lieu": "la mairie ({n} communes)", "iris": "un point de chaque IRIS ({n})",
+             "centre-carreaux": "le centre des carreaux habités ({n} communes)",
+             "carreau-proche": "un carreau habité ({n} communes)",
+             "point-representatif": "un point intérieur ({n} communes)"}
+    counts = origins["placement"].astype(str).value_counts()
+    parts = [words.get(str(k), "un point de chaque zone ({n})").format(n=v)
+             for k, v in counts.items()]
+    return "depuis " + ", ".join(parts)
+
+
+def access_method_label(model: TravelModel, origins: pd.DataFrame | None = None) -> str:
+    """French description of how the times were computed, shown with a zones run; with the
+    ``origins``, where they were placed."""
     d = model.describe()
     if d.get("kind") == "crowfly":
         return (f"moteur d'accessibilité sdaasp, {d.get('label')} (vitesse selon la distance "
                 f"et la densité des communes de départ et d'arrivée, calibrage "
-                f"{d.get('calibration') or 'manuel'}), depuis un point de chaque zone")
-    return f"moteur d'accessibilité sdaasp, modèle {d.get('kind')} ({d.get('source', '')})"
+                f"{d.get('calibration') or 'manuel'}), {_origins_words(origins)}")
+    return (f"moteur d'accessibilité sdaasp, modèle {d.get('kind')} ({d.get('source', '')}), "
+            f"{_origins_words(origins)}")
 
 
 def offer_record(services: pd.DataFrame, model: TravelModel) -> dict[str, object]:

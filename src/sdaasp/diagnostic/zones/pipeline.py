@@ -51,9 +51,10 @@ def access_times(territory: Territory, units: pd.DataFrame, params: Params,
     Returns the table, a French label of the method and the offer's record."""
     types = access_types(params)
     services = service_points(territory.code, types)
-    origins = unit_origins(territory.communes, units)
+    origins = unit_origins(territory.communes, units, placement="chef-lieu",
+                           mairies=territory.mairies)  # as the diagnostics place them
     access = access_table(origins, nearest_by_type(origins, services, model, types=types))
-    return access, access_method_label(model), offer_record(services, model)
+    return access, access_method_label(model, origins), offer_record(services, model)
 
 
 def compute_zones(code: str, *, params_path: str | Path | None = None,
