@@ -288,14 +288,14 @@ def test_cli_places_communes_at_their_town_hall_and_records_it(nord_db, nord, tm
     every commune placed at its town hall is at 0 min of a town hall, Dunkerque included."""
     assert main(["diagnose", "59", "--types", "MAIRIE", "--output-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert ("Point des communes : 623 au chef-lieu (emplacement de la mairie) ; 24 au point "
+    assert ("Point des communes : 625 au chef-lieu (emplacement de la mairie) ; 22 au point "
             "représentatif du contour communal (point intérieur).") in out
     assert "Arleux (mairie à 1\u202f814 m hors du contour communal)" in out
     run = DiagnosticRun.objects.latest("pk")
     o = run.origins
     assert o["kind"] == "commune" and o["placement_rule"] == "chef-lieu"
-    assert o["placement_counts"] == {"chef-lieu": 623, "point-representatif": 24}
-    assert len(o["placement_exceptions"]) == 24
+    assert o["placement_counts"] == {"chef-lieu": 625, "point-representatif": 22}
+    assert len(o["placement_exceptions"]) == 22
     moustier = next(e for e in o["placement_exceptions"] if e["commune"] == "59420")
     assert moustier["nom"] == "Moustier-en-Fagne"
     assert moustier["motif"] == "mairie à 8\u202f653 m hors du contour communal"
@@ -307,8 +307,8 @@ def test_cli_places_communes_at_their_town_hall_and_records_it(nord_db, nord, tm
     assert mean["59183"] == 0.0  # Dunkerque
     page = client.get(f"/diagnostic/{run.pk}/").content.decode()
     assert "Où sont placés les points d'origine" in page
-    assert "623 points d'origine au chef-lieu (emplacement de la mairie)" in page
-    assert "24 communes placées autrement que par la règle" in page
+    assert "625 points d'origine au chef-lieu (emplacement de la mairie)" in page
+    assert "22 communes placées autrement que par la règle" in page
     assert "Moustier-en-Fagne (59420)" in page and "mairie à 8\u202f653 m" in page
     # exports: the placement per commune; no origins layer unless asked
     import pyogrio
@@ -324,7 +324,7 @@ def test_cli_places_communes_at_their_town_hall_and_records_it(nord_db, nord, tm
                       dtype={"code": str}, keep_default_na=False)
     c = csv[csv["niveau"] == "commune"].set_index("code")
     assert (c["placement_origine"] != "").all()
-    assert (c["motif_placement"] != "").sum() == 24
+    assert (c["motif_placement"] != "").sum() == 22
     assert (csv.loc[csv["niveau"] != "commune", "placement_origine"] == "").all()
 
 
@@ -388,6 +388,6 @@ def test_zones_place_communes_as_the_diagnostic(nord_db, nord):
     from sdaasp.diagnostic.zones.pipeline import compute_zones
 
     outcome = compute_zones("59", territory=nord)
-    assert "depuis la mairie (623 communes), un point intérieur (24 communes)" in \
+    assert "depuis la mairie (625 communes), un point intérieur (22 communes)" in \
         outcome.run.access_method
     assert len(outcome.run.access_method) <= 300

@@ -65,9 +65,15 @@ def _representative(geoms: np.ndarray) -> np.ndarray:
     return shapely.get_coordinates(shapely.point_on_surface(geoms))
 
 
+#: A town hall this close to its commune's polygon counts as inside: commune contours are
+#: drawn at a coarser precision than the town halls' addresses (Hondeghem's town hall is 5 m
+#: outside, Wemaers-Cappel's 15 m).
+EDGE_TOLERANCE_M = 50.0
+
+
 def _chef_lieu(communes: gpd.GeoDataFrame, mairies: gpd.GeoDataFrame | None) -> CommunePoints:
-    """At the town hall when it lies inside (or on the edge of) its commune's polygon, else at
-    the representative point."""
+    """At the town hall when it lies inside its commune's polygon (or within
+    :data:`EDGE_TOLERANCE_M` of it), else at the representative point."""
     if mairies is None:
         raise ValueError("the chef-lieu rule needs the town halls (Territory.mairies)")
     if mairies.crs is not None and communes.crs is not None and mairies.crs != communes.crs:
@@ -81,7 +87,7 @@ def _chef_lieu(communes: gpd.GeoDataFrame, mairies: gpd.GeoDataFrame | None) -> 
         hall[where >= 0] = m.geometry.to_numpy()[where[where >= 0]]
     located = ~(shapely.is_missing(hall) | shapely.is_empty(hall))
     inside = np.zeros(len(codes), dtype=bool)
-    inside[located] = shapely.covers(geoms[located], hall[located])
+    inside[located] = shapely.dwithin(geoms[located], hall[located], EDGE_TOLERANCE_M)
     xy = _representative(geoms)
     if inside.any():
         xy[inside] = shapely.get_coordinates(hall[inside])
