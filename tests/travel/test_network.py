@@ -22,8 +22,8 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "travel" / "tiny
 
 
 def _nx_graph(m: NetworkModel) -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_nodes_from(range(m.n_nodes))
+    g = nx.DiGraph()  # the search graph (turn costs expanded at junctions)
+    g.add_nodes_from(range(m.n_vertices))
     g.add_weighted_edges_from(zip(m.edge_u.tolist(), m.edge_v.tolist(),
                                   m.edge_seconds.tolist(), strict=True))
     return g
@@ -94,8 +94,9 @@ def _check_against_networkx(m: NetworkModel, origins: np.ndarray, services: np.n
             assert np.isnan(r.minutes[i, 0])
             continue
         lengths = nx.single_source_dijkstra_path_length(g, int(onode[i]))
-        best = min((lengths[int(n)] + stime[j] for j, n in enumerate(snode)
-                    if n >= 0 and int(n) in lengths), default=np.inf)
+        # a trip ends at the node's sink (the node itself except at junctions and barriers)
+        best = min((lengths[int(m.sink[n])] + stime[j] for j, n in enumerate(snode)
+                    if n >= 0 and int(m.sink[n]) in lengths), default=np.inf)
         expected = (best + otime[i]) / 60.0
         if np.isinf(expected):
             assert np.isinf(r.minutes[i, 0])
@@ -181,7 +182,7 @@ def test_pairs_carry_the_network_metres_of_the_fastest_path():
     assert set(p.origin.tolist()) == {0, 1}          # origin 2 is not placed
     assert p.placed.tolist() == [True, True, False]
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        expected = _nx_metres(m, g, int(onode[i]), int(m.sink[snode[j]])) + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-12)
     # 4 -> 2 goes through 1 (the one-way 2 -> 3 cannot be taken backwards)
     k = np.flatnonzero((p.origin == 0) & (p.service == 1))[0]
@@ -216,7 +217,7 @@ def test_monaco_pair_metres_match_networkx(shared_data):
     onode, odist, _ = m.snap(origins)
     snode, sdist, _ = m.snap(services)
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        expected = _nx_metres(m, g, int(onode[i]), int(m.sink[snode[j]])) + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-9)
     # the nearest of each origin agrees with the k = 1 search (one multi-source Dijkstra)
     r = m.nearest(origins, services)

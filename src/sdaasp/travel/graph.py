@@ -1,0 +1,198 @@
+"""The search graph: road segments plus turn costs, as one SciPy CSR matrix.
+
+Turn costs need an edge-based view of the network (OSRM builds one for the whole graph). Here
+only the nodes where a turn can cost something are expanded, which keeps the graph close to the
+size of the plain node graph: the ``ported`` nodes are the junctions (three roads or more, where
+car.lua charges a turn) and the blocking barriers (where no turn is allowed at all). Every other
+node stays one vertex, and a chain of such nodes is an ordinary path.
+
+A ported node ``x`` becomes:
+
+- vertex ``x`` itself, the *departure hub*: a trip starting at ``x`` leaves it by any of its
+  outgoing segments at no cost (edges ``x → out-port``);
+- one *out-port* vertex per segment leaving ``x``;
+- a *sink hub*, where trips that end at ``x`` arrive (``tail → sink``, the segment's time).
+
+A segment ``a → x`` into a ported node has no vertex of its own: its tail is joined directly
+to the out-ports of ``x`` with weight = segment time + turn cost + node penalty (no U-turn, as
+OSRM outside dead ends; nothing through a blocking barrier). Origins are read at their node's
+vertex, services are seeded at their node's sink, so a search never turns for free at a
+junction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from sdaasp.travel.car_profile import CarProfile, turn_seconds
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Directed road segments between OSM nodes (node indices), after parallel-edge removal."""
+
+    u: np.ndarray
+    v: np.ndarray
+    seconds: np.ndarray
+    metres: np.ndarray
+    roundabout: np.ndarray
+
+
+@dataclass(frozen=True)
+class SearchGraph:
+    """Vertices ``0..n_nodes-1`` are the OSM nodes (departure vertex of each), then sink hubs,
+    then out-ports. ``sink[node]``: vertex where a trip ending at ``node`` arrives."""
+
+    n_vertices: int
+    u: np.ndarray
+    v: np.ndarray
+    seconds: np.ndarray
+    metres: np.ndarray
+    sink: np.ndarray
+    ported: np.ndarray
+
+
+def directed_segments(u: np.ndarray, v: np.ndarray, metres: np.ndarray, fwd_kmh: np.ndarray,
+                      bwd_kmh: np.ndarray, roundabout: np.ndarray) -> Segments:
+    """One row per allowed direction; for parallel segments the fastest is kept."""
+    f, b = fwd_kmh > 0, bwd_kmh > 0
+    uu = np.concatenate([u[f], v[b]])
+    vv = np.concatenate([v[f], u[b]])
+    with np.errstate(divide="ignore"):
+        t = np.concatenate([metres[f] / (fwd_kmh[f] / 3.6), metres[b] / (bwd_kmh[b] / 3.6)])
+    m = np.concatenate([metres[f], metres[b]])
+    rb = np.concatenate([roundabout[f], roundabout[b]])
+    keep = uu != vv
+    uu, vv, t, m, rb = uu[keep], vv[keep], t[keep], m[keep], rb[keep]
+    order = np.lexsort((t, vv, uu))
+    uu, vv, t, m, rb = uu[order], vv[order], t[order], m[order], rb[order]
+    first = np.ones(uu.size, dtype=bool)
+    first[1:] = (uu[1:] != uu[:-1]) | (vv[1:] != vv[:-1])
+    return Segments(uu[first], vv[first], t[first], m[first], rb[first])
+
+
+def road_degree(seg: Segments, n: int) -> np.ndarray:
+    """Number of distinct neighbouring nodes (roads meeting at a node, either direction)."""
+    a, b = np.minimum(seg.u, seg.v), np.maximum(seg.u, seg.v)
+    key = np.unique(a.astype(np.int64) * n + b)
+    return np.bincount(key // n, minlength=n) + np.bincount(key % n, minlength=n)
+
+
+def build_search_graph(seg: Segments, xy: np.ndarray, blocked: np.ndarray,
+                       penalty_s: np.ndarray, profile: CarProfile | None) -> SearchGraph:
+    """Expand junctions (when ``profile`` is given: turn costs) and blocking barriers."""
+    n = xy.shape[0]
+    deg = road_degree(seg, n)
+    ported = blocked.copy()
+    if profile is not None:
+        ported |= deg >= 3
+    p_idx = np.flatnonzero(ported)
+    sink = np.arange(n, dtype=np.int64)
+    sink[p_idx] = n + np.arange(p_idx.size)
+    tail_ported = ported[seg.u]
+    out_seg = np.flatnonzero(tail_ported)
+    outport = np.full(seg.u.size, -1, dtype=np.int64)
+    outport[out_seg] = n + p_idx.size + np.arange(out_seg.size)
+    tail = np.where(tail_ported, outport, seg.u)
+    n_vertices = n + p_idx.size + out_seg.size
+
+    head_ported = ported[seg.v]
+    plain = ~head_ported
+    # node penalties (signals, stops, gates) are paid when passing a node: on arrival at a
+    # plain node, on the turn at a ported one
+    parts_u = [seg.u[out_seg], tail[plain], tail[head_ported]]
+    parts_v = [outport[out_seg], seg.v[plain], sink[seg.v[head_ported]]]
+    parts_t = [np.zeros(out_seg.size), seg.seconds[plain] + penalty_s[seg.v[plain]],
+               seg.seconds[head_ported]]
+    parts_m = [np.zeros(out_seg.size), seg.metres[plain], seg.metres[head_ported]]
+    e1, e2 = _turn_pairs(seg, ported & ~blocked, n)
+    if e1.size:
+        x = seg.v[e1]
+        turn = np.zeros(e1.size)
+        if profile is not None:
+            turn = turn_seconds(_turn_angle(xy[seg.u[e1]], xy[x], xy[seg.v[e2]]), deg[x],
+                                seg.roundabout[e1] | seg.roundabout[e2], profile)
+        parts_u.append(tail[e1])
+        parts_v.append(outport[e2])
+        parts_t.append(seg.seconds[e1] + turn + penalty_s[x])
+        parts_m.append(seg.metres[e1])
+    return SearchGraph(n_vertices, np.concatenate(parts_u), np.concatenate(parts_v),
+                       np.concatenate(parts_t), np.concatenate(parts_m), sink, ported)
+
+
+def _turn_pairs(seg: Segments, through: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (segment into x, segment out of x) pair at the nodes ``x`` one may pass through,
+    U-turns excluded; vectorised (no loop over nodes)."""
+    ins = np.flatnonzero(through[seg.v])
+    outs = np.flatnonzero(through[seg.u])
+    outs = outs[np.argsort(seg.u[outs], kind="stable")]
+    count = np.bincount(seg.u[outs], minlength=n)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    reps = count[seg.v[ins]]
+    e1 = np.repeat(ins, reps)
+    offset = np.arange(e1.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    e2 = outs[np.repeat(start[seg.v[ins]], reps) + offset]
+    keep = seg.v[e2] != seg.u[e1]
+    return e1[keep], e2[keep]
+
+
+def _turn_angle(a: np.ndarray, x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Deviation from straight on at ``x`` coming from ``a`` and leaving to ``c``, in degrees,
+    positive to the right (OSRM's convention), from projected coordinates."""
+    d1 = x - a
+    d2 = c - x
+    cross = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
+    dot = (d1 * d2).sum(axis=1)
+    return -np.degrees(np.arctan2(cross, dot))
+
+
+def csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
+    """CSR matrix keeping explicit zero weights (zero-cost hub edges are edges)."""
+    order = np.lexsort((v, u))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
+    idx_t = np.int32 if n < 2**31 else np.int64
+    return sp.csr_matrix((w[order].astype(np.float64), v[order].astype(idx_t),
+                          indptr.astype(idx_t)), shape=(n, n))
+
+
+class StubRows:
+    """The reversed graph with room for extra rows at its end, one per service ("stub"), each
+    with a single edge to the service's sink weighted by its connector time.
+
+    The base arrays are copied once into buffers with spare capacity, so that a query writes
+    only its ``k`` stub entries and hands SciPy views: no augmented matrix rebuilt per type.
+    """
+
+    def __init__(self, reverse: sp.csr_matrix, capacity: int = 1024) -> None:
+        self.n = reverse.shape[0]
+        self.nnz = reverse.nnz
+        self._base = reverse
+        self._alloc(capacity)
+
+    def _alloc(self, capacity: int) -> None:
+        r = self._base
+        self.capacity = capacity
+        idx_t = r.indices.dtype
+        self.indptr = np.empty(self.n + 1 + capacity, dtype=idx_t)
+        self.indptr[:self.n + 1] = r.indptr
+        self.indices = np.empty(self.nnz + capacity, dtype=idx_t)
+        self.indices[:self.nnz] = r.indices
+        self.data = np.empty(self.nnz + capacity, dtype=np.float64)
+        self.data[:self.nnz] = r.data
+
+    def with_stubs(self, targets: np.ndarray, weights: np.ndarray) -> sp.csr_matrix:
+        """The reversed graph plus one stub row per target (vertices ``n .. n+k-1``)."""
+        k = int(targets.size)
+        if k > self.capacity:
+            self._alloc(max(k, 2 * self.capacity))
+        n, e = self.n, self.nnz
+        self.indptr[n + 1:n + 1 + k] = e + np.arange(1, k + 1)
+        self.indices[e:e + k] = targets
+        self.data[e:e + k] = weights
+        m = sp.csr_matrix((self.data[:e + k], self.indices[:e + k], self.indptr[:n + 1 + k]),
+                          shape=(n + k, n + k), copy=False)
+        return m
