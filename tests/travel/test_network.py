@@ -236,3 +236,107 @@ def test_dtype_is_part_of_the_interface(dtype):
     assert r.minutes.dtype == dtype and r.distance_m.dtype == dtype
     r2 = m.nearest(m.xy[m.snappable], m.xy[[_node(m, 1)]], k=2, dtype=dtype)
     assert r2.minutes.dtype == dtype
+
+
+# -- the multi-source search is SciPy's own Dijkstra; origins snapped once; save / load --------
+
+def test_search_equals_bare_scipy_dijkstra(shared_data):
+    """Services exactly on nodes (connector 0): the stub-row search gives the times of
+    ``scipy.sparse.csgraph.dijkstra(reverse, indices=sinks, min_only=True)``."""
+    from scipy.sparse.csgraph import dijkstra
+
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    m = NetworkModel.from_osm(path)
+    rng = np.random.default_rng(8)
+    nodes = rng.choice(m.snappable, 12, replace=False)
+    sec, metres, svc = m.node_times(m.xy[nodes])
+    bare, pred, src = dijkstra(m.reverse, indices=m.sink[nodes], min_only=True,
+                               return_predecessors=True)
+    np.testing.assert_allclose(sec, bare, rtol=1e-12)
+    reached = np.isfinite(bare)
+    # the service found is the one whose sink roots the tree
+    np.testing.assert_array_equal(m.sink[nodes][svc[reached]], src[reached])
+    # metres: the same as pairs_within's along the same trees (independent pointer jumping)
+    o = m.xy[rng.choice(m.snappable, 30)]
+    r = m.nearest(o, m.xy[nodes])
+    p = m.pairs_within(o, m.xy[nodes], max_minutes=np.inf)
+    for i in range(30):
+        k = np.flatnonzero((p.origin == i) & (p.service == r.service[i, 0]))
+        assert r.distance_m[i, 0] == pytest.approx(p.distance_m[k[0]], rel=1e-9)
+    no_m = m.nearest(o, m.xy[nodes], metres=False)
+    np.testing.assert_array_equal(no_m.minutes, r.minutes)
+    assert np.isnan(no_m.distance_m).all()
+
+
+def test_origins_are_snapped_once_per_diagnostic(monkeypatch):
+    import pandas as pd
+
+    from sdaasp.access.indicators import nearest_by_type
+
+    m = _tiny()
+    n1, n2, n4 = _node(m, 1), _node(m, 2), _node(m, 4)
+    origins = pd.DataFrame({"origin_id": ["a", "b", "c"],
+                            "x": m.xy[[n1, n2, n4], 0] + 3.0, "y": m.xy[[n1, n2, n4], 1]})
+    services = pd.DataFrame({"point_id": ["s1", "s2", "s3"], "type_code": ["A", "B", "C"],
+                             "x": m.xy[[n1, n2, n4], 0], "y": m.xy[[n1, n2, n4], 1]})
+    expected = {t: m.nearest(origins[["x", "y"]].to_numpy(), services.loc[
+        services.type_code == t, ["x", "y"]].to_numpy()).minutes[:, 0] for t in "ABC"}
+    calls: list[int] = []
+    real = m.snap
+    monkeypatch.setattr(m, "snap", lambda xy: calls.append(len(xy)) or real(xy))
+    r = nearest_by_type(origins, services, m)
+    assert calls.count(3) == 1            # the three origins: once, not once per type
+    for j, t in enumerate(r.types):
+        np.testing.assert_array_equal(r.minutes[:, j], expected[t])
+    # other origins are snapped afresh, not taken from the cache
+    moved = origins[["x", "y"]].to_numpy() + np.array([0.0, 9000.0])
+    assert np.isnan(m.nearest(moved, services[["x", "y"]].to_numpy()).minutes).all()
+
+
+def test_save_and_load_round_trip(tmp_path, shared_data):
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    m = NetworkModel.from_osm(path)
+    saved = m.save(tmp_path / "monaco.npz")
+    back = NetworkModel.load(saved)
+    assert back.describe() == m.describe()
+    assert back.describe()["profile_version"] == m.describe()["profile_version"] is not None
+    rng = np.random.default_rng(2)
+    o = m.xy[rng.choice(m.n_nodes, 80)] + rng.normal(0, 30, (80, 2))
+    s = m.xy[rng.choice(m.snappable, 5)]
+    a, b = m.nearest(o, s), back.nearest(o, s)
+    np.testing.assert_array_equal(a.minutes, b.minutes)
+    np.testing.assert_array_equal(a.distance_m, b.distance_m)
+    np.testing.assert_array_equal(a.service, b.service)
+    pa = m.pairs_within(o, s, max_minutes=5)
+    pb = back.pairs_within(o, s, max_minutes=5)
+    np.testing.assert_array_equal(pa.minutes, pb.minutes)
+
+
+def test_load_refuses_other_versions_and_bad_files(tmp_path, monkeypatch):
+    import sdaasp.travel.network as network
+
+    m = _tiny()
+    saved = m.save(tmp_path / "g.npz")
+    monkeypatch.setattr(network, "FORMAT_VERSION", network.FORMAT_VERSION + 1)
+    with pytest.raises(NetworkError, match="format"):
+        NetworkModel.load(saved)
+    monkeypatch.undo()
+    monkeypatch.setattr(network, "PROFILE_VERSION", "autre")
+    with pytest.raises(NetworkError, match="profil"):
+        NetworkModel.load(saved)
+    monkeypatch.undo()
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a graph")
+    with pytest.raises(NetworkError, match="illisible"):
+        NetworkModel.load(bad)
+    with pytest.raises(NetworkError, match="illisible"):
+        NetworkModel.load(tmp_path / "absent.npz")
+    # the walking network round-trips too (no car profile version needed for its times)
+    cfg = NetworkConfig.walk(max_snap_m=50)
+    w = NetworkModel.from_osm(FIXTURE, cfg)
+    wb = NetworkModel.load(w.save(tmp_path / "walk.npz"))
+    assert wb.config == w.config and wb.describe() == w.describe()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
 
 from sdaasp.travel.car_profile import CarProfile, turn_seconds
 
@@ -89,6 +90,8 @@ def build_search_graph(seg: Segments, xy: np.ndarray, blocked: np.ndarray,
     ported = blocked.copy()
     if profile is not None:
         ported |= deg >= 3
+        ported |= near_junction(seg, deg >= 3, n, (profile.turn_penalty_s
+                                                  + profile.oncoming_turn_s) / 2)
     p_idx = np.flatnonzero(ported)
     sink = np.arange(n, dtype=np.int64)
     sink[p_idx] = n + np.arange(p_idx.size)
@@ -121,6 +124,25 @@ def build_search_graph(seg: Segments, xy: np.ndarray, blocked: np.ndarray,
         parts_m.append(seg.metres[e1])
     return SearchGraph(n_vertices, np.concatenate(parts_u), np.concatenate(parts_v),
                        np.concatenate(parts_t), np.concatenate(parts_m), sink, ported)
+
+
+def near_junction(seg: Segments, junction: np.ndarray, n: int, seconds: float) -> np.ndarray:
+    """Nodes less than ``seconds`` (either direction) from a junction.
+
+    Turning round at a plain node is not a turn the graph can forbid; one within this reach of
+    a junction could replace a costly turn there (go straight on, turn round, come back and
+    turn the cheap way), which OSRM never does. Those nodes are expanded too, so that their
+    only transitions go straight on; farther away, turning round costs more than any turn it
+    could save (twice ``seconds`` = the dearest turn).
+    """
+    src = np.flatnonzero(junction)
+    if src.size == 0:
+        return np.zeros(n, dtype=bool)
+    g = sp.csr_matrix((np.concatenate([seg.seconds, seg.seconds]) + 1e-9,
+                       (np.concatenate([seg.u, seg.v]), np.concatenate([seg.v, seg.u]))),
+                      shape=(n, n))
+    d = dijkstra(g, directed=True, indices=src, min_only=True, limit=seconds)
+    return np.isfinite(d) & ~junction
 
 
 def _turn_pairs(seg: Segments, through: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -264,7 +264,10 @@ class NetworkModel(TravelModel):
         """Seconds from every vertex to its nearest service, network metres (when asked) and
         service index (-1 where none is reachable): one Dijkstra on the reversed graph from one
         stub row per snapped service (edge weight = the service's connector time)."""
-        snode, sdist, stime = self.snap(services_xy)
+        return self._search_snapped(*self.snap(services_xy), metres=metres)
+
+    def _search_snapped(self, snode: np.ndarray, sdist: np.ndarray, stime: np.ndarray, *,
+                        metres: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         nv = self.n_vertices
         ok = np.flatnonzero(snode >= 0)
         if ok.size == 0:
@@ -317,14 +320,15 @@ class NetworkModel(TravelModel):
         """Nearest service by time; ``metres=False`` skips the network distances (``nan``)."""
         o = as_xy(origins_xy)
         s = as_xy(services_xy)
-        if s.shape[0] == 0 or not (self.snap(s)[0] >= 0).any():
+        snapped = self.snap(s)
+        if s.shape[0] == 0 or not (snapped[0] >= 0).any():
             # No service, or none on the network: the time is not known (nan), not "none
             # reachable" — a network that does not cover the services says nothing of them.
             return empty_nearest(o.shape[0], k, dtype=dtype)
         if k > 1:
             return _k_nearest_from_pairs(
                 self.pairs_within(o, s, max_minutes=np.inf), k, dtype=dtype)
-        seconds, net_m, svc = self.search(s, metres=metres)
+        seconds, net_m, svc = self._search_snapped(*snapped, metres=metres)
         onode, odist, otime = self._snap_origins(o)
         placed = onode >= 0
         n_idx = np.maximum(onode, 0)
