@@ -251,8 +251,8 @@ def test_search_equals_bare_scipy_dijkstra(shared_data):
     m = NetworkModel.from_osm(path)
     rng = np.random.default_rng(8)
     nodes = rng.choice(m.snappable, 12, replace=False)
-    sec, metres, svc = m.node_times(m.xy[nodes])
-    bare, pred, src = dijkstra(m.reverse, indices=m.sink[nodes], min_only=True,
+    sec, _metres, svc = m.node_times(m.xy[nodes])
+    bare, _pred, src = dijkstra(m.reverse, indices=m.sink[nodes], min_only=True,
                                return_predecessors=True)
     np.testing.assert_allclose(sec, bare, rtol=1e-12)
     reached = np.isfinite(bare)

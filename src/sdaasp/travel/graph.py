@@ -68,17 +68,20 @@ def directed_segments(u: np.ndarray, v: np.ndarray, metres: np.ndarray, fwd_kmh:
     rb = np.concatenate([roundabout[f], roundabout[b]])
     keep = uu != vv
     uu, vv, t, m, rb = uu[keep], vv[keep], t[keep], m[keep], rb[keep]
-    order = np.lexsort((t, vv, uu))
-    uu, vv, t, m, rb = uu[order], vv[order], t[order], m[order], rb[order]
+    n = int(max(uu.max(initial=0), vv.max(initial=0))) + 1
+    key = uu.astype(np.int64) * n + vv
+    order = np.lexsort((t, key))
+    uu, vv, t, m, rb, key = uu[order], vv[order], t[order], m[order], rb[order], key[order]
     first = np.ones(uu.size, dtype=bool)
-    first[1:] = (uu[1:] != uu[:-1]) | (vv[1:] != vv[:-1])
+    first[1:] = key[1:] != key[:-1]
     return Segments(uu[first], vv[first], t[first], m[first], rb[first])
 
 
 def road_degree(seg: Segments, n: int) -> np.ndarray:
     """Number of distinct neighbouring nodes (roads meeting at a node, either direction)."""
     a, b = np.minimum(seg.u, seg.v), np.maximum(seg.u, seg.v)
-    key = np.unique(a.astype(np.int64) * n + b)
+    key = np.sort(a.astype(np.int64) * n + b)
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if key.size else key
     return np.bincount(key // n, minlength=n) + np.bincount(key % n, minlength=n)
 
 
@@ -172,11 +175,12 @@ def _turn_angle(a: np.ndarray, x: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
-    """CSR matrix keeping explicit zero weights (zero-cost hub edges are edges)."""
-    order = np.lexsort((v, u))
+    """CSR matrix keeping explicit zero weights (zero-cost hub edges are edges); the edges
+    must be distinct (u, v) pairs, which the graph builder guarantees."""
+    idx_t = np.int32 if n < 2**31 else np.int64
+    order = np.argsort(u, kind="stable")
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(u, minlength=n), out=indptr[1:])
-    idx_t = np.int32 if n < 2**31 else np.int64
     return sp.csr_matrix((w[order].astype(np.float64), v[order].astype(idx_t),
                           indptr.astype(idx_t)), shape=(n, n))
 

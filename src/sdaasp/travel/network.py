@@ -163,8 +163,9 @@ class NetworkModel(TravelModel):
         self.lengths = csr(self.edge_u, self.edge_v, self.edge_m, nv)
         self.reverse = csr(self.edge_v, self.edge_u, self.edge_seconds, nv)
         # forward edges sorted by (u, v): the metres of a tree edge found by one search
-        order = np.lexsort((self.edge_v, self.edge_u))
-        self._edge_key = self.edge_u[order].astype(np.int64) * nv + self.edge_v[order]
+        key = self.edge_u.astype(np.int64) * nv + self.edge_v
+        order = np.argsort(key)
+        self._edge_key = key[order]
         self._edge_key_m = self.edge_m[order]
         self._stubs = StubRows(self.reverse)
         self.snappable = a["snappable"] if "snappable" in a else self._main_component()
