@@ -205,12 +205,17 @@ def main() -> None:
     ap.add_argument("--pbf", type=Path, default=Path("/tmp/sdaasp-synthetic-nord.osm.pbf"))
     ap.add_argument("--types", type=int, default=200)
     ap.add_argument("--skip-peers-synthetic", action="store_true")
-    ap.add_argument("--only", choices=("real", "synthetic"))
+    ap.add_argument("--only", choices=("real", "synthetic", "build"))
     args = ap.parse_args()
     print(machine())
     if args.only != "synthetic":
         real_networks()
-    if args.only != "real":
+    if args.only == "build":
+        t_build, m = timed(lambda: NetworkModel.from_osm(args.pbf))
+        print(f"SYNTHETIC extract {args.pbf} ({args.pbf.stat().st_size / 1e6:.0f} MB): build "
+              f"(read + graph) {t_build:.1f} s (goal < 180 s); {m.n_nodes:,} nodes, "
+              f"{m.n_vertices:,} search vertices; peak RSS {peak_rss_gib():.2f} GiB")
+    elif args.only != "real":
         synthetic(args.pbf, args.types, not args.skip_peers_synthetic)
 
 
