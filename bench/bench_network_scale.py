@@ -5,11 +5,11 @@
 2. On that SYNTHETIC Nord-size graph: 647 "commune" origins and a 200 m grid over its extent
    (~142,000 cells), 200 SYNTHETIC service types (5–2,000 points): nearest of one type, and of
    all 200 types through ``nearest_by_type`` (origins snapped once), wall time and peak memory.
-3. The multi-source search against bare SciPy ``dijkstra(reverse, indices=sinks,
+3. The multi-source search against bare SciPy ``dijkstra(reverse, indices=nodes,
    min_only=True)`` on the same graph, and against networkx ``multi_source_dijkstra_path_length``
    (one call) and pandana ``nearest_pois`` (``pip install pandana``), on the SYNTHETIC graph and
-   on the real networks of ../shared/data: same times asserted (services on nodes, so the
-   connector is 0 for everyone).
+   on the real networks of ../shared/data: same times asserted (services on plain nodes, so
+   the connector is 0 for everyone).
 
 Run: .venv/bin/python bench/bench_network_scale.py [--pbf /tmp/sdaasp-synthetic-nord.osm.pbf]
      [--types 200] [--skip-peers-synthetic]
@@ -51,7 +51,7 @@ def timed(fn, repeat: int = 1):
 
 def search_vs_scipy(m: NetworkModel, nodes: np.ndarray) -> None:
     """Our stub-row search (times and service index; metres off, then on) vs bare SciPy."""
-    sinks = m.sink[nodes]
+    sinks = nodes  # plain nodes: a trip ending there arrives at the node's own vertex
     sxy = m.xy[nodes]
     # alternate the runs so that load on the machine hits both alike
     t_bare = t_ours = t_metres = np.inf
@@ -72,7 +72,7 @@ def peers(m: NetworkModel, nodes: np.ndarray, max_s: float = 3600.0) -> None:
     """networkx (one multi-source call) and pandana nearest_pois, same graph, same times."""
     import networkx as nx
 
-    sinks = m.sink[nodes]
+    sinks = nodes
     t_ours, ours = timed(lambda: m.search(m.xy[nodes], metres=False), repeat=3)
     t, graph = timed(lambda: _nx_reverse(m))
     t_nx, ref = timed(lambda: nx.multi_source_dijkstra_path_length(graph,
@@ -124,16 +124,13 @@ def _nx_reverse(m: NetworkModel):
 
 def _vertex_xy(m: NetworkModel) -> np.ndarray:
     """A point per search vertex, all distinct (pandana maps POIs to the nearest vertex): an
-    extra vertex sits a few millimetres beside its node."""
+    out-port sits a few millimetres beside its junction."""
     xy = np.empty((m.n_vertices, 2))
     xy[:m.n_nodes] = m.xy
-    extra = np.arange(m.n_nodes, m.n_vertices)
-    owner = np.full(m.n_vertices, -1, dtype=np.int64)
-    owner[m.sink] = np.arange(m.n_nodes)
-    hub = np.isin(m.edge_u, np.flatnonzero(m.ported)) & (m.edge_v >= m.n_nodes)
-    owner[m.edge_v[hub]] = m.edge_u[hub]
-    rank = np.arange(extra.size) % 997 + 1
-    xy[extra] = m.xy[owner[extra]] + np.column_stack([rank * 1e-3, rank * 7e-4])
+    owner = np.repeat(np.arange(m.n_nodes), np.diff(m.dep_ptr))
+    port = m.dep_vtx >= m.n_nodes
+    rank = np.arange(port.sum()) % 997 + 1
+    xy[m.dep_vtx[port]] = m.xy[owner[port]] + np.column_stack([rank * 1e-3, rank * 7e-4])
     return xy
 
 
@@ -146,7 +143,8 @@ def real_networks() -> None:
         print(f"\n{name} (real): {m.n_nodes:,} nodes, {m.n_vertices:,} search vertices, "
               f"{m.edge_u.size:,} search edges, built in {t:.1f} s")
         rng = np.random.default_rng(4)
-        nodes = rng.choice(m.snappable, min(50, m.snappable.size), replace=False)
+        plain = m.snappable[~m.ported[m.snappable]]
+        nodes = rng.choice(plain, min(50, plain.size), replace=False)
         search_vs_scipy(m, nodes)
         peers(m, nodes)
 
@@ -194,7 +192,7 @@ def synthetic(pbf: Path, n_types: int, with_peers: bool) -> None:
           f"{t_all:.0f} s (goal < 600 s), {t_all / n_types:.2f} s per type; peak RSS "
           f"{peak_rss_gib():.2f} GiB")
     del res
-    nodes = rng.choice(m.snappable, 647, replace=False)
+    nodes = rng.choice(m.snappable[~m.ported[m.snappable]], 647, replace=False)
     search_vs_scipy(m, nodes)
     if with_peers:
         peers(m, nodes)

@@ -193,7 +193,7 @@ def test_file_left_and_right_turns_at_a_junction(tmp_path):
             ([3, 5, 4], {"highway": "residential"})]
     m = NetworkModel.from_osm(_osm(tmp_path, nodes, ways), NetworkConfig(crs=3857))
     n2 = int(np.searchsorted(m.node_id, 2))
-    assert m.ported[n2] and m.sink[n2] != n2
+    assert m.ported[n2] and m.dep_ptr[n2 + 1] - m.dep_ptr[n2] == 3  # one port per way out
     # 1 → 4: east then north at 2, a 90° left turn across oncoming traffic
     left = float(turn_seconds(np.array([-90.0]), np.array([3]), np.array([False]), P)[0])
     assert _time_s(m, 1, 4) == pytest.approx(_seg_s(m, 1, 2, 25) + _seg_s(m, 2, 4, 25) + left,

@@ -29,6 +29,27 @@ def _nx_graph(m: NetworkModel) -> nx.DiGraph:
     return g
 
 
+def _entries(ptr: np.ndarray, node: int) -> range:
+    return range(int(ptr[node]), int(ptr[node + 1]))
+
+
+def _nx_trip(m: NetworkModel, g: nx.DiGraph, onode: int, snode: int) -> tuple[float, float]:
+    """(seconds, metres) of the fastest trip from node ``onode`` to node ``snode`` by
+    networkx on the search graph: leave from any departure vertex of ``onode``, arrive through
+    any arrival entry of ``snode`` (plain nodes: the node itself; junctions: their ports)."""
+    deps = {int(m.dep_vtx[e]) for e in _entries(m.dep_ptr, onode)}
+    if not deps:
+        return np.inf, np.inf
+    dist, paths = nx.multi_source_dijkstra(g, deps)
+    best = (np.inf, np.inf)
+    for e in _entries(m.arr_ptr, snode):
+        a = int(m.arr_vtx[e])
+        if a in dist and dist[a] + m.arr_s[e] < best[0]:
+            metres = sum(float(m.lengths[u, v]) for u, v in itertools.pairwise(paths[a]))
+            best = (dist[a] + float(m.arr_s[e]), metres + float(m.arr_m[e]))
+    return best
+
+
 def _node(m: NetworkModel, osm_id: int) -> int:
     return int(np.searchsorted(m.node_id, osm_id))
 
@@ -93,10 +114,8 @@ def _check_against_networkx(m: NetworkModel, origins: np.ndarray, services: np.n
         if onode[i] < 0:
             assert np.isnan(r.minutes[i, 0])
             continue
-        lengths = nx.single_source_dijkstra_path_length(g, int(onode[i]))
-        # a trip ends at the node's sink (the node itself except at junctions and barriers)
-        best = min((lengths[int(m.sink[n])] + stime[j] for j, n in enumerate(snode)
-                    if n >= 0 and int(m.sink[n]) in lengths), default=np.inf)
+        best = min((_nx_trip(m, g, int(onode[i]), int(n))[0] + stime[j]
+                    for j, n in enumerate(snode) if n >= 0), default=np.inf)
         expected = (best + otime[i]) / 60.0
         if np.isinf(expected):
             assert np.isinf(r.minutes[i, 0])
@@ -162,12 +181,6 @@ def test_no_service_on_the_network_is_not_known_not_unreachable():
         assert np.isnan(r.minutes).all() and (r.service == -1).all()
 
 
-def _nx_metres(m: NetworkModel, g: nx.DiGraph, src: int, dst: int) -> float:
-    """Metres of the time-shortest path src -> dst, by networkx (independent of SciPy)."""
-    path = nx.dijkstra_path(g, src, dst)
-    return sum(float(m.lengths[u, v]) for u, v in itertools.pairwise(path))
-
-
 def test_pairs_carry_the_network_metres_of_the_fastest_path():
     """Regression: network ``Pairs.distance_m`` was all NaN."""
     m = _tiny()
@@ -182,7 +195,7 @@ def test_pairs_carry_the_network_metres_of_the_fastest_path():
     assert set(p.origin.tolist()) == {0, 1}          # origin 2 is not placed
     assert p.placed.tolist() == [True, True, False]
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(m.sink[snode[j]])) + odist[i] + sdist[j]
+        expected = _nx_trip(m, g, int(onode[i]), int(snode[j]))[1] + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-12)
     # 4 -> 2 goes through 1 (the one-way 2 -> 3 cannot be taken backwards)
     k = np.flatnonzero((p.origin == 0) & (p.service == 1))[0]
@@ -217,7 +230,7 @@ def test_monaco_pair_metres_match_networkx(shared_data):
     onode, odist, _ = m.snap(origins)
     snode, sdist, _ = m.snap(services)
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(m.sink[snode[j]])) + odist[i] + sdist[j]
+        expected = _nx_trip(m, g, int(onode[i]), int(snode[j]))[1] + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-9)
     # the nearest of each origin agrees with the k = 1 search (one multi-source Dijkstra)
     r = m.nearest(origins, services)
@@ -241,8 +254,8 @@ def test_dtype_is_part_of_the_interface(dtype):
 # -- the multi-source search is SciPy's own Dijkstra; origins snapped once; save / load --------
 
 def test_search_equals_bare_scipy_dijkstra(shared_data):
-    """Services exactly on nodes (connector 0): the stub-row search gives the times of
-    ``scipy.sparse.csgraph.dijkstra(reverse, indices=sinks, min_only=True)``."""
+    """Services exactly on plain nodes (connector 0): the stub-row search gives the times of
+    ``scipy.sparse.csgraph.dijkstra(reverse, indices=nodes, min_only=True)``."""
     from scipy.sparse.csgraph import dijkstra
 
     path = shared_data / "osm" / "monaco.osm.pbf"
@@ -250,14 +263,14 @@ def test_search_equals_bare_scipy_dijkstra(shared_data):
         pytest.skip(f"réseau de Monaco absent : {path}")
     m = NetworkModel.from_osm(path)
     rng = np.random.default_rng(8)
-    nodes = rng.choice(m.snappable, 12, replace=False)
+    nodes = rng.choice(m.snappable[~m.ported[m.snappable]], 12, replace=False)
     sec, _metres, svc = m.node_times(m.xy[nodes])
-    bare, _pred, src = dijkstra(m.reverse, indices=m.sink[nodes], min_only=True,
+    bare, _pred, src = dijkstra(m.reverse, indices=nodes, min_only=True,
                                return_predecessors=True)
     np.testing.assert_allclose(sec, bare, rtol=1e-12)
     reached = np.isfinite(bare)
-    # the service found is the one whose sink roots the tree
-    np.testing.assert_array_equal(m.sink[nodes][svc[reached]], src[reached])
+    # the service found is the one whose node roots the tree
+    np.testing.assert_array_equal(nodes[svc[reached]], src[reached])
     # metres: the same as pairs_within's along the same trees (independent pointer jumping)
     o = m.xy[rng.choice(m.snappable, 30)]
     r = m.nearest(o, m.xy[nodes])

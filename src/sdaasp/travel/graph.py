@@ -6,18 +6,14 @@ size of the plain node graph: the ``ported`` nodes are the junctions (three road
 car.lua charges a turn) and the blocking barriers (where no turn is allowed at all). Every other
 node stays one vertex, and a chain of such nodes is an ordinary path.
 
-A ported node ``x`` becomes:
-
-- vertex ``x`` itself, the *departure hub*: a trip starting at ``x`` leaves it by any of its
-  outgoing segments at no cost (edges ``x → out-port``);
-- one *out-port* vertex per segment leaving ``x``;
-- a *sink hub*, where trips that end at ``x`` arrive (``tail → sink``, the segment's time).
-
-A segment ``a → x`` into a ported node has no vertex of its own: its tail is joined directly
-to the out-ports of ``x`` with weight = segment time + turn cost + node penalty (no U-turn, as
-OSRM outside dead ends; nothing through a blocking barrier). Origins are read at their node's
-vertex, services are seeded at their node's sink, so a search never turns for free at a
-junction.
+A ported node ``x`` keeps no vertex of its own; it gets one *out-port* vertex per segment
+leaving it. A segment ``a → x`` into a ported node has no vertex either: its tail is joined
+directly to the out-ports of ``x`` with weight = segment time + turn cost + node penalty (no
+U-turn, as OSRM outside dead ends; nothing through a blocking barrier). A trip starting at
+``x`` leaves from any of its out-ports; a trip ending at ``x`` arrives from the tail of any
+segment into ``x`` after that segment's time (the ``dep_*`` / ``arr_*`` tables of
+:class:`SearchGraph`, used when seeding a search and reading its result), so a search never
+turns for free at a junction and the graph carries no hub vertex.
 """
 
 from __future__ import annotations
@@ -44,16 +40,28 @@ class Segments:
 
 @dataclass(frozen=True)
 class SearchGraph:
-    """Vertices ``0..n_nodes-1`` are the OSM nodes (departure vertex of each), then sink hubs,
-    then out-ports. ``sink[node]``: vertex where a trip ending at ``node`` arrives."""
+    """Vertices ``0..n_nodes-1`` are the plain OSM nodes (a ported node's own index is left
+    without edges), then the out-ports.
+
+    ``dep_ptr`` / ``dep_vtx`` (CSR by node): the vertices a trip starting at a node can leave
+    from (the node itself, or the out-ports of a ported node). ``arr_ptr`` / ``arr_vtx`` /
+    ``arr_s`` / ``arr_m``: how a trip ending at a node arrives there — from vertex ``arr_vtx``
+    after ``arr_s`` seconds and ``arr_m`` metres (the node itself with 0, or the tail of each
+    segment into a ported node with that segment's time and length).
+    """
 
     n_vertices: int
     u: np.ndarray
     v: np.ndarray
     seconds: np.ndarray
     metres: np.ndarray
-    sink: np.ndarray
     ported: np.ndarray
+    dep_ptr: np.ndarray
+    dep_vtx: np.ndarray
+    arr_ptr: np.ndarray
+    arr_vtx: np.ndarray
+    arr_s: np.ndarray
+    arr_m: np.ndarray
 
 
 def directed_segments(u: np.ndarray, v: np.ndarray, metres: np.ndarray, fwd_kmh: np.ndarray,
@@ -95,25 +103,20 @@ def build_search_graph(seg: Segments, xy: np.ndarray, blocked: np.ndarray,
         ported |= deg >= 3
         ported |= near_junction(seg, deg >= 3, n, (profile.turn_penalty_s
                                                   + profile.oncoming_turn_s) / 2)
-    p_idx = np.flatnonzero(ported)
-    sink = np.arange(n, dtype=np.int64)
-    sink[p_idx] = n + np.arange(p_idx.size)
     tail_ported = ported[seg.u]
     out_seg = np.flatnonzero(tail_ported)
     outport = np.full(seg.u.size, -1, dtype=np.int64)
-    outport[out_seg] = n + p_idx.size + np.arange(out_seg.size)
+    outport[out_seg] = n + np.arange(out_seg.size)
     tail = np.where(tail_ported, outport, seg.u)
-    n_vertices = n + p_idx.size + out_seg.size
+    n_vertices = n + out_seg.size
 
-    head_ported = ported[seg.v]
-    plain = ~head_ported
+    plain = ~ported[seg.v]
     # node penalties (signals, stops, gates) are paid when passing a node: on arrival at a
     # plain node, on the turn at a ported one
-    parts_u = [seg.u[out_seg], tail[plain], tail[head_ported]]
-    parts_v = [outport[out_seg], seg.v[plain], sink[seg.v[head_ported]]]
-    parts_t = [np.zeros(out_seg.size), seg.seconds[plain] + penalty_s[seg.v[plain]],
-               seg.seconds[head_ported]]
-    parts_m = [np.zeros(out_seg.size), seg.metres[plain], seg.metres[head_ported]]
+    parts_u = [tail[plain]]
+    parts_v = [seg.v[plain]]
+    parts_t = [seg.seconds[plain] + penalty_s[seg.v[plain]]]
+    parts_m = [seg.metres[plain]]
     e1, e2 = _turn_pairs(seg, ported & ~blocked, n)
     if e1.size:
         x = seg.v[e1]
@@ -125,8 +128,57 @@ def build_search_graph(seg: Segments, xy: np.ndarray, blocked: np.ndarray,
         parts_v.append(outport[e2])
         parts_t.append(seg.seconds[e1] + turn + penalty_s[x])
         parts_m.append(seg.metres[e1])
+    nodes = np.flatnonzero(~ported)
+    dep_node = np.concatenate([nodes, seg.u[out_seg]])
+    dep_vtx = np.concatenate([nodes, outport[out_seg]])
+    into = np.flatnonzero(ported[seg.v])
+    arr_node = np.concatenate([nodes, seg.v[into]])
+    arr_vtx = np.concatenate([nodes, tail[into]])
+    arr_s = np.concatenate([np.zeros(nodes.size), seg.seconds[into]])
+    arr_m = np.concatenate([np.zeros(nodes.size), seg.metres[into]])
+    dep_ptr, dep_order = _by_node(dep_node, n)
+    arr_ptr, arr_order = _by_node(arr_node, n)
     return SearchGraph(n_vertices, np.concatenate(parts_u), np.concatenate(parts_v),
-                       np.concatenate(parts_t), np.concatenate(parts_m), sink, ported)
+                       np.concatenate(parts_t), np.concatenate(parts_m), ported,
+                       dep_ptr, dep_vtx[dep_order], arr_ptr, arr_vtx[arr_order],
+                       arr_s[arr_order], arr_m[arr_order])
+
+
+def _by_node(node: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR pointer and order of entries grouped by node."""
+    order = np.argsort(node, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(node, minlength=n), out=ptr[1:])
+    return ptr, order
+
+
+def expand(ptr: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Entries of ``nodes`` in a by-node CSR: (entry index, position in ``nodes``)."""
+    start, count = ptr[nodes], ptr[nodes + 1] - ptr[nodes]
+    owner = np.repeat(np.arange(nodes.size), count)
+    first = np.repeat(np.cumsum(count) - count, count)
+    return np.repeat(start, count) + np.arange(owner.size) - first, owner
+
+
+def best_of_groups(values: np.ndarray, owner: np.ndarray, n_groups: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest value of each group along the last axis and the index (into ``values``' last
+    axis) that holds it, -1 for an empty group; ``owner`` (sorted) gives each entry's group."""
+    shape = (*values.shape[:-1], n_groups)
+    best = np.full(shape, np.inf)
+    arg = np.full(shape, -1, dtype=np.int64)
+    if owner.size == 0:
+        return best, arg
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    groups = owner[starts]
+    mins = np.minimum.reduceat(values, starts, axis=-1)
+    idx = np.broadcast_to(np.arange(owner.size), values.shape)
+    at_min = np.where(values == np.repeat(mins, np.diff(np.r_[starts, owner.size]), axis=-1),
+                      idx, np.iinfo(np.int64).max)
+    first = np.minimum.reduceat(at_min, starts, axis=-1)
+    best[..., groups] = mins
+    arg[..., groups] = np.where(np.isfinite(mins), first, -1)
+    return best, arg
 
 
 def near_junction(seg: Segments, junction: np.ndarray, n: int, seconds: float) -> np.ndarray:
@@ -187,38 +239,40 @@ def csr(u: np.ndarray, v: np.ndarray, w: np.ndarray, n: int) -> sp.csr_matrix:
 
 class StubRows:
     """The reversed graph with room for extra rows at its end, one per service ("stub"), each
-    with a single edge to the service's sink weighted by its connector time.
+    with edges to the vertices from which the service is reached, weighted by the connector
+    and arrival times.
 
     The base arrays are copied once into buffers with spare capacity, so that a query writes
-    only its ``k`` stub entries and hands SciPy views: no augmented matrix rebuilt per type.
+    only its stub entries and hands SciPy views: no augmented matrix rebuilt per type.
     """
 
     def __init__(self, reverse: sp.csr_matrix, capacity: int = 1024) -> None:
         self.n = reverse.shape[0]
         self.nnz = reverse.nnz
         self._base = reverse
-        self._alloc(capacity)
+        self._alloc(capacity, capacity)
 
-    def _alloc(self, capacity: int) -> None:
+    def _alloc(self, rows: int, entries: int) -> None:
         r = self._base
-        self.capacity = capacity
+        self.rows, self.entries = rows, entries
         idx_t = r.indices.dtype
-        self.indptr = np.empty(self.n + 1 + capacity, dtype=idx_t)
+        self.indptr = np.empty(self.n + 1 + rows, dtype=idx_t)
         self.indptr[:self.n + 1] = r.indptr
-        self.indices = np.empty(self.nnz + capacity, dtype=idx_t)
+        self.indices = np.empty(self.nnz + entries, dtype=idx_t)
         self.indices[:self.nnz] = r.indices
-        self.data = np.empty(self.nnz + capacity, dtype=np.float64)
+        self.data = np.empty(self.nnz + entries, dtype=np.float64)
         self.data[:self.nnz] = r.data
 
-    def with_stubs(self, targets: np.ndarray, weights: np.ndarray) -> sp.csr_matrix:
-        """The reversed graph plus one stub row per target (vertices ``n .. n+k-1``)."""
-        k = int(targets.size)
-        if k > self.capacity:
-            self._alloc(max(k, 2 * self.capacity))
+    def with_stubs(self, counts: np.ndarray, targets: np.ndarray,
+                   weights: np.ndarray) -> sp.csr_matrix:
+        """The reversed graph plus stub rows ``n .. n+k-1``, row ``i`` holding ``counts[i]``
+        consecutive entries of ``targets`` / ``weights``."""
+        k, e_k = int(counts.size), int(targets.size)
+        if k > self.rows or e_k > self.entries:
+            self._alloc(max(k, 2 * self.rows), max(e_k, 2 * self.entries))
         n, e = self.n, self.nnz
-        self.indptr[n + 1:n + 1 + k] = e + np.arange(1, k + 1)
-        self.indices[e:e + k] = targets
-        self.data[e:e + k] = weights
-        m = sp.csr_matrix((self.data[:e + k], self.indices[:e + k], self.indptr[:n + 1 + k]),
-                          shape=(n + k, n + k), copy=False)
-        return m
+        self.indptr[n + 1:n + 1 + k] = e + np.cumsum(counts)
+        self.indices[e:e + e_k] = targets
+        self.data[e:e + e_k] = weights
+        return sp.csr_matrix((self.data[:e + e_k], self.indices[:e + e_k],
+                              self.indptr[:n + 1 + k]), shape=(n + k, n + k), copy=False)

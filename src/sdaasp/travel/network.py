@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from pyproj import Transformer
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
@@ -29,9 +28,11 @@ from sdaasp.travel.base import Nearest, Pairs, TravelModel, as_xy, empty_nearest
 from sdaasp.travel.car_profile import HIGHWAY_KMH, PROFILE_VERSION, CarProfile
 from sdaasp.travel.graph import (
     StubRows,
+    best_of_groups,
     build_search_graph,
     csr,
     directed_segments,
+    expand,
 )
 from sdaasp.travel.osm_read import NetworkError, OsmWays, car_speeds, read_ways, walk_speeds
 
@@ -115,17 +116,18 @@ def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
     return 2 * r * np.arcsin(np.sqrt(a))
 
 
-_SAVED = ("node_id", "lon", "lat", "xy", "edge_u", "edge_v", "edge_seconds", "edge_m", "sink",
-          "ported", "snappable")
+_SAVED = ("node_id", "lon", "lat", "xy", "edge_u", "edge_v", "edge_seconds", "edge_m", "ported",
+          "dep_ptr", "dep_vtx", "arr_ptr", "arr_vtx", "arr_s", "arr_m", "snappable")
 
 
 class NetworkModel(TravelModel):
     """Travel times on an OSM road or footpath network (SciPy csgraph Dijkstra).
 
     Vertices ``0 .. n_nodes - 1`` of the search graph are the OSM nodes (``node_id``, ``xy``);
-    a trip ending at node ``i`` arrives at vertex ``sink[i]`` (``i`` itself except at junctions
-    and barriers, see :mod:`sdaasp.travel.graph`). ``edge_*`` are the search graph's edges,
-    ``graph`` / ``lengths`` its seconds / metres as CSR matrices.
+    a trip starting or ending at a junction or a barrier (``ported``) leaves from its out-ports
+    and arrives through its incoming segments (``dep_*`` / ``arr_*``, see
+    :mod:`sdaasp.travel.graph`). ``edge_*`` are the search graph's edges, ``graph`` /
+    ``lengths`` its seconds / metres as CSR matrices.
     """
 
     kind = "network"
@@ -144,7 +146,9 @@ class NetworkModel(TravelModel):
         g = build_search_graph(seg, xy, ways.node_blocked, ways.node_penalty_s, profile)
         arrays = {"node_id": ways.node_id, "lon": ways.lon, "lat": ways.lat, "xy": xy,
                   "edge_u": g.u, "edge_v": g.v, "edge_seconds": g.seconds, "edge_m": g.metres,
-                  "sink": g.sink, "ported": g.ported}
+                  "ported": g.ported, "dep_ptr": g.dep_ptr, "dep_vtx": g.dep_vtx,
+                  "arr_ptr": g.arr_ptr, "arr_vtx": g.arr_vtx, "arr_s": g.arr_s,
+                  "arr_m": g.arr_m}
         self._setup(config, source, arrays, g.n_vertices, n_segments=int(seg.u.size))
 
     def _setup(self, config: NetworkConfig, source: str, a: dict[str, np.ndarray],
@@ -154,7 +158,10 @@ class NetworkModel(TravelModel):
         self.node_id, self.lon, self.lat, self.xy = a["node_id"], a["lon"], a["lat"], a["xy"]
         self.edge_u, self.edge_v = a["edge_u"], a["edge_v"]
         self.edge_seconds, self.edge_m = a["edge_seconds"], a["edge_m"]
-        self.sink, self.ported = a["sink"], a["ported"]
+        self.ported = a["ported"]
+        self.dep_ptr, self.dep_vtx = a["dep_ptr"], a["dep_vtx"]
+        self.arr_ptr, self.arr_vtx = a["arr_ptr"], a["arr_vtx"]
+        self.arr_s, self.arr_m = a["arr_s"], a["arr_m"]
         self.n_nodes = int(self.node_id.size)
         self.n_vertices = int(n_vertices)
         self.n_segments = n_segments
@@ -173,16 +180,36 @@ class NetworkModel(TravelModel):
         self._prepared: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _main_component(self) -> np.ndarray:
-        """Nodes where a trip can both end and start inside the largest strongly connected
-        component (a sink is joined back to its node for this test only)."""
-        p = np.flatnonzero(self.ported)
-        u = np.concatenate([self.edge_u, self.sink[p]])
-        v = np.concatenate([self.edge_v, p])
-        g = sp.csr_matrix((np.ones(u.size), (u, v)), shape=(self.n_vertices,) * 2)
-        _, labels = connected_components(g, directed=True, connection="strong")
+        """Nodes from which a trip can leave into, and at which one can arrive from, the
+        largest strongly connected component of the search graph."""
+        _, labels = connected_components(self.graph, directed=True, connection="strong")
         biggest = np.bincount(labels).argmax()
         nodes = np.arange(self.n_nodes)
-        return np.flatnonzero((labels[nodes] == biggest) & (labels[self.sink] == biggest))
+        ok = np.zeros(self.n_nodes, dtype=bool)
+        for ptr, vtx in ((self.dep_ptr, self.dep_vtx), (self.arr_ptr, self.arr_vtx)):
+            entry, owner = expand(ptr, nodes)
+            hit = np.zeros(self.n_nodes, dtype=bool)
+            hit[owner[labels[vtx[entry]] == biggest]] = True
+            ok = hit if ptr is self.dep_ptr else ok & hit
+        return np.flatnonzero(ok)
+
+    def _stub_entries(self, snode: np.ndarray, sdist: np.ndarray, stime: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Stub rows of the snapped services: per service, its entry count, and for each entry
+        the vertex reached, seconds (connector + arrival) and metres."""
+        entry, owner = expand(self.arr_ptr, snode)
+        counts = np.bincount(owner, minlength=snode.size)
+        return (counts, self.arr_vtx[entry], stime[owner] + self.arr_s[entry],
+                sdist[owner] + self.arr_m[entry])
+
+    def _departure(self, values: np.ndarray, onode: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Best value over the departure vertices of each origin node (last axis of
+        ``values`` indexed by vertex) and the vertex holding it (-1 when none)."""
+        entry, owner = expand(self.dep_ptr, onode)
+        vtx = self.dep_vtx[entry]
+        best, arg = best_of_groups(values[..., vtx], owner, onode.size)
+        return best, np.where(arg >= 0, vtx[np.maximum(arg, 0)], -1)
 
     @classmethod
     def from_osm(cls, path: str | Path, config: NetworkConfig | None = None) -> NetworkModel:
@@ -274,14 +301,15 @@ class NetworkModel(TravelModel):
         if ok.size == 0:
             return np.full(nv, np.inf), (np.full(nv, np.inf) if metres else None), \
                 np.full(nv, -1, dtype=np.int64)
-        g = self._stubs.with_stubs(self.sink[snode[ok]], stime[ok])
+        counts, targets, weights, stub_m = self._stub_entries(snode[ok], sdist[ok], stime[ok])
+        g = self._stubs.with_stubs(counts, targets, weights)
         stubs = np.arange(nv, nv + ok.size)
         dist, pred, src = dijkstra(g, directed=True, indices=stubs, min_only=True,
                                    return_predecessors=True)
         svc = np.where(src >= nv, ok[np.maximum(src - nv, 0)], -1)[:nv]
         out_m = None
         if metres:
-            out_m = self._tree_metres_from(pred, sdist[ok])[:nv]
+            out_m = self._tree_metres_from(pred, counts, targets, stub_m)[:nv]
             out_m[svc < 0] = np.inf
         return dist[:nv], out_m, svc
 
@@ -291,23 +319,40 @@ class NetworkModel(TravelModel):
         assert metres is not None
         return sec, metres, svc
 
-    def _tree_metres_from(self, pred: np.ndarray, stub_m: np.ndarray) -> np.ndarray:
-        """Metres from every vertex to the root of its shortest-path tree (pointer jumping).
+    def _stub_keys(self, counts: np.ndarray, targets: np.ndarray, stub_m: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted keys (stub row × vertices + target) of the stub entries and their metres."""
+        total = self.n_vertices + counts.size
+        key = np.repeat(np.arange(counts.size), counts).astype(np.int64) * total + targets
+        order = np.argsort(key)
+        return key[order], stub_m[order]
 
-        ``pred`` is on the reversed graph with stub rows: the edge pred[v] -> v is the forward
-        edge v -> pred[v]; a vertex whose parent is stub ``j`` adds the connector ``stub_m[j]``.
-        """
+    def _step_metres(self, v: np.ndarray, p: np.ndarray, n_stubs: int,
+                     stub_keys: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """Metres of the tree edge p -> v of a search on the reversed graph with stub rows:
+        the forward edge v -> p, or a stub's entry when p is a stub row."""
         nv = self.n_vertices
+        out = np.empty(v.size)
+        road = p < nv
+        pos = np.searchsorted(self._edge_key, v[road].astype(np.int64) * nv + p[road])
+        out[road] = self._edge_key_m[pos]
+        stub = ~road
+        keys, metres = stub_keys
+        pos = np.searchsorted(keys, (p[stub] - nv).astype(np.int64) * (nv + n_stubs) + v[stub])
+        out[stub] = metres[pos]
+        return out
+
+    def _tree_metres_from(self, pred: np.ndarray, counts: np.ndarray, targets: np.ndarray,
+                          stub_m: np.ndarray) -> np.ndarray:
+        """Metres from every vertex to the root of its shortest-path tree (pointer jumping):
+        ``log2(depth)`` vectorised doublings of (parent, metres to parent)."""
         total = pred.size
-        idx = np.arange(total)
-        has = pred >= 0
-        parent = np.where(has, pred, idx)
+        has = np.flatnonzero(pred >= 0)
+        parent = np.arange(total)
+        parent[has] = pred[has]
         step = np.zeros(total)
-        road = np.flatnonzero(has & (pred < nv))
-        pos = np.searchsorted(self._edge_key, road.astype(np.int64) * nv + pred[road])
-        step[road] = self._edge_key_m[pos]
-        to_stub = np.flatnonzero(has & (pred >= nv))
-        step[to_stub] = stub_m[pred[to_stub] - nv]
+        step[has] = self._step_metres(has, pred[has], counts.size,
+                                      self._stub_keys(counts, targets, stub_m))
         while True:
             grand = parent[parent]
             if np.array_equal(grand, parent):
@@ -331,14 +376,16 @@ class NetworkModel(TravelModel):
                 self.pairs_within(o, s, max_minutes=np.inf), k, dtype=dtype)
         seconds, net_m, svc = self._search_snapped(*snapped, metres=metres)
         onode, odist, otime = self._snap_origins(o)
-        placed = onode >= 0
-        n_idx = np.maximum(onode, 0)
-        minutes = np.where(placed, (seconds[n_idx] + otime) / 60.0, np.nan)
+        placed = np.flatnonzero(onode >= 0)
+        best, vtx = self._departure(seconds, onode[placed])
+        got = vtx >= 0
+        minutes = np.full(o.shape[0], np.nan)
+        minutes[placed] = (best + otime[placed]) / 60.0
+        dist = np.full(o.shape[0], np.nan)
         if net_m is not None:
-            dist = np.where(placed, net_m[n_idx] + odist, np.nan)
-        else:
-            dist = np.full(o.shape[0], np.nan)
-        service = np.where(placed, svc[n_idx], -1)
+            dist[placed] = np.where(got, net_m[np.maximum(vtx, 0)] + odist[placed], np.inf)
+        service = np.full(o.shape[0], -1, dtype=np.int64)
+        service[placed] = np.where(got, svc[np.maximum(vtx, 0)], -1)
         return Nearest(minutes[:, None].astype(dtype, copy=False),
                        dist[:, None].astype(dtype, copy=False), service[:, None])
 
@@ -356,25 +403,28 @@ class NetworkModel(TravelModel):
         rows, cols, mins, metres = [], [], [], []
         o_ok = np.flatnonzero(onode >= 0)
         s_ok = np.flatnonzero(snode >= 0)
-        uniq, inv = np.unique(self.sink[snode[s_ok]], return_inverse=True)
-        batch = max(1, batch_cells // max(self.n_vertices, 1))
-        for start in range(0, uniq.size, batch):
-            block = uniq[start:start + batch]
-            d, pred = dijkstra(self.reverse, directed=True, indices=block,
+        nv, k = self.n_vertices, s_ok.size
+        counts, targets, weights, stub_m = self._stub_entries(snode[s_ok], sdist[s_ok],
+                                                              stime[s_ok])
+        g = self._stubs.with_stubs(counts, targets, weights)
+        stub_keys = self._stub_keys(counts, targets, stub_m)
+        entry, owner = expand(self.dep_ptr, onode[o_ok])
+        dep_v = self.dep_vtx[entry]
+        batch = max(1, batch_cells // (nv + k))
+        for start in range(0, k, batch):
+            block = np.arange(start, min(k, start + batch))
+            d, pred = dijkstra(g, directed=True, indices=nv + block,
                                limit=limit if np.isfinite(limit) else np.inf,
                                return_predecessors=True)
-            sel = (inv >= start) & (inv < start + block.size)
-            for_s = s_ok[sel]
-            row_in_block = inv[sel] - start
-            t = (d[row_in_block][:, onode[o_ok]] + stime[for_s][:, None]
-                 + otime[o_ok][None, :]) / 60.0
+            best, arg = best_of_groups(d[:, dep_v], owner, o_ok.size)
+            t = (best + otime[o_ok][None, :]) / 60.0
             si, oi = np.nonzero(t <= max_minutes)
-            tree_m = self._tree_metres(d, pred, row_in_block[si], onode[o_ok[oi]])
+            tree_m = self._tree_metres(d, pred, si, dep_v[arg[si, oi]], k, stub_keys)
             del pred
             rows.append(o_ok[oi])
-            cols.append(for_s[si])
+            cols.append(s_ok[block[si]])
             mins.append(t[si, oi])
-            metres.append(tree_m + sdist[for_s[si]] + odist[o_ok[oi]])
+            metres.append(tree_m + odist[o_ok[oi]])
         if rows:
             r, c = np.concatenate(rows), np.concatenate(cols)
             m, dm = np.concatenate(mins), np.concatenate(metres)
@@ -386,7 +436,8 @@ class NetworkModel(TravelModel):
                                       None if placed.all() else placed)
 
     def _tree_metres(self, d: np.ndarray, pred: np.ndarray, row: np.ndarray,
-                     node: np.ndarray) -> np.ndarray:
+                     node: np.ndarray, n_stubs: int,
+                     stub_keys: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """Network metres from ``node`` to the source of ``row`` along the shortest-path trees
         of a batched Dijkstra on the reversed graph (``d``, ``pred``: one row per source, as
         SciPy returns them): the metres of the time-shortest path.
@@ -398,7 +449,7 @@ class NetworkModel(TravelModel):
         """
         if row.size == 0:
             return np.zeros(0)
-        n = self.n_vertices
+        n = d.shape[1]
         reached = np.flatnonzero(np.isfinite(d.ravel()))
         if reached.size > d.size // 2:  # mostly reached: every cell, no index to build
             reached = np.arange(d.size)
@@ -412,11 +463,10 @@ class NetworkModel(TravelModel):
         parent = np.arange(reached.size, dtype=np.intp)
         parent[child] = where[row_of[child] * n + pnode[child]]
         step = np.zeros(reached.size)
-        # Reversed-graph edge p -> v is the forward edge v -> p.
+        # Reversed-graph edge p -> v is the forward edge v -> p (or a stub's entry).
         vtx = reached[child] - row_of[child] * n
-        pos = np.searchsorted(self._edge_key, vtx.astype(np.int64) * n + pnode[child])
-        step[child] = self._edge_key_m[pos]
-        del pnode, row_of, child, vtx, pos
+        step[child] = self._step_metres(vtx, pnode[child], n_stubs, stub_keys)
+        del pnode, row_of, child, vtx
         while True:
             grand = parent[parent]
             if np.array_equal(grand, parent):
