@@ -81,8 +81,8 @@ class NetworkConfig:
 
     @classmethod
     def walk(cls, **kw: object) -> NetworkConfig:
-        return cls(mode="walk", speeds_kmh=WALK_SPEEDS, connector_kmh=5.0,  # type: ignore[arg-type]
-                   turn_costs=False, **kw)
+        return cls(mode="walk", speeds_kmh=WALK_SPEEDS, connector_kmh=5.0, turn_costs=False,
+                   **kw)  # type: ignore[arg-type]
 
     def car_profile(self) -> CarProfile | None:
         """The car profile with this configuration's class speeds; ``None`` on foot."""
@@ -306,7 +306,10 @@ class NetworkModel(TravelModel):
         stubs = np.arange(nv, nv + ok.size)
         dist, pred, src = dijkstra(g, directed=True, indices=stubs, min_only=True,
                                    return_predecessors=True)
-        svc = np.where(src >= nv, ok[np.maximum(src - nv, 0)], -1)[:nv]
+        svc = src[:nv] - nv          # stub row -> index among the snapped services
+        svc[svc < 0] = -1
+        if ok.size != snode.size:    # back to the caller's service index
+            svc = np.where(svc >= 0, ok[np.maximum(svc, 0)], -1)
         out_m = None
         if metres:
             out_m = self._tree_metres_from(pred, counts, targets, stub_m)[:nv]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def read_ways(path: str | Path, speeds_of: Callable[[Tags], tuple[float, float]]
         for obj in fp:
             if isinstance(obj, osmium.osm.Node):
                 if profile is not None:
-                    blocked, pen = node_effect(obj.tags, profile)
+                    blocked, pen = node_effect(cast(Tags, obj.tags), profile)
                     if blocked or pen:
                         node_ids.append(obj.id)
                         node_blk.append(blocked)
@@ -86,7 +87,8 @@ def read_ways(path: str | Path, speeds_of: Callable[[Tags], tuple[float, float]]
                 continue
             if not isinstance(obj, osmium.osm.Way):
                 continue
-            fwd, bwd = speeds_of(obj.tags)
+            tags = cast(Tags, obj.tags)  # pyosmium's TagList reads like a mapping
+            fwd, bwd = speeds_of(tags)
             if fwd <= 0 and bwd <= 0:
                 continue
             nodes = [(n.ref, n.lon, n.lat) for n in obj.nodes if n.location.valid()]
@@ -95,7 +97,7 @@ def read_ways(path: str | Path, speeds_of: Callable[[Tags], tuple[float, float]]
             coords.append(np.asarray(nodes, dtype=np.float64))
             way_fwd.append(fwd)
             way_bwd.append(bwd)
-            way_rb.append(is_roundabout(obj.tags))
+            way_rb.append(is_roundabout(tags))
     except RuntimeError as exc:  # pyosmium reports unreadable files this way
         raise NetworkError(f"Fichier OpenStreetMap illisible : {path} ({exc})") from exc
     if not coords:
