@@ -291,7 +291,8 @@ class NetworkModel(TravelModel):
                ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Seconds from every vertex to its nearest service, network metres (when asked) and
         service index (-1 where none is reachable): one Dijkstra on the reversed graph from one
-        stub row per snapped service (edge weight = the service's connector time)."""
+        stub row per snapped service, whose edges reach the vertices the service is arrived at
+        from (weight = connector time + arrival time)."""
         return self._search_snapped(*self.snap(services_xy), metres=metres)
 
     def _search_snapped(self, snode: np.ndarray, sdist: np.ndarray, stime: np.ndarray, *,
