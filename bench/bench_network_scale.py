@@ -68,8 +68,12 @@ def search_vs_scipy(m: NetworkModel, nodes: np.ndarray) -> None:
           f"ratio {t_ours / t_bare:.2f} (with metres {t_metres / t_bare:.2f}); same times")
 
 
-def peers(m: NetworkModel, nodes: np.ndarray, max_s: float = 3600.0) -> None:
-    """networkx (one multi-source call) and pandana nearest_pois, same graph, same times."""
+def peers(m: NetworkModel, nodes: np.ndarray) -> None:
+    """networkx (one multi-source call) and pandana nearest_pois, same graph, same times.
+
+    pandana's horizon is its fastest use that still gives every time: one minute above the
+    largest finite time (a horizon of an hour makes each of its per-node searches cover the
+    whole of a département)."""
     import networkx as nx
 
     sinks = nodes
@@ -90,6 +94,8 @@ def peers(m: NetworkModel, nodes: np.ndarray, max_s: float = 3600.0) -> None:
     except ImportError:
         print("  pandana: not installed (pip install pandana)")
         return
+    finite = ours[0][np.isfinite(ours[0])]
+    max_s = float(np.ceil(finite.max())) + 60.0
     xy = _vertex_xy(m)
     t_pre, net = timed(lambda: pandana.Network(
         pd.Series(xy[:, 0]), pd.Series(xy[:, 1]), pd.Series(m.edge_u), pd.Series(m.edge_v),
@@ -232,11 +238,19 @@ def main() -> None:
     ap.add_argument("--pbf", type=Path, default=Path("/tmp/sdaasp-synthetic-nord.osm.pbf"))
     ap.add_argument("--types", type=int, default=200)
     ap.add_argument("--skip-peers-synthetic", action="store_true")
-    ap.add_argument("--only", choices=("real", "synthetic", "build", "snap"))
+    ap.add_argument("--only", choices=("real", "synthetic", "build", "snap", "synthetic-peers"))
     args = ap.parse_args()
     print(machine())
     if args.only == "snap":
         snap_once()
+        return
+    if args.only == "synthetic-peers":  # on the graph saved by a full synthetic run
+        m = NetworkModel.load(Path(str(args.pbf) + ".graph.npz"))
+        rng = np.random.default_rng(1)
+        nodes = rng.choice(m.snappable[~m.ported[m.snappable]], 647, replace=False)
+        print(f"SYNTHETIC graph: {m.n_nodes:,} nodes, {m.n_vertices:,} search vertices")
+        search_vs_scipy(m, nodes)
+        peers(m, nodes)
         return
     if args.only != "synthetic":
         real_networks()
