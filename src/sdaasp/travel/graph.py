@@ -3,8 +3,9 @@
 Turn costs need an edge-based view of the network (OSRM builds one for the whole graph). Here
 only the nodes where a turn can cost something are expanded, which keeps the graph close to the
 size of the plain node graph: the ``ported`` nodes are the junctions (three roads or more, where
-car.lua charges a turn) and the blocking barriers (where no turn is allowed at all). Every other
-node stays one vertex, and a chain of such nodes is an ordinary path.
+car.lua charges a turn), the nodes close enough to a junction that turning round there could
+dodge a turn (:func:`near_junction`), and the blocking barriers (where no turn is allowed at
+all). Every other node stays one vertex, and a chain of such nodes is an ordinary path.
 
 A ported node ``x`` keeps no vertex of its own; it gets one *out-port* vertex per segment
 leaving it. A segment ``a → x`` into a ported node has no vertex either: its tail is joined
