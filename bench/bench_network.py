@@ -43,7 +43,7 @@ def main() -> None:
         sys.exit(f"absent: {MONACO}")
     print(machine())
     t_build, model = best_of(lambda: NetworkModel.from_osm(MONACO), repeat=1)
-    print(f"graph: {model.n_nodes:,} nodes, {model.edge_u.size:,} directed edges, "
+    print(f"graph: {model.n_nodes:,} nodes, {model.edge_u.size:,} search-graph edges, "
           f"read and built in {t_build:.2f} s")
     rng = np.random.default_rng(0)
     origins = model.xy[rng.choice(model.snappable, args.origins)] + rng.normal(0, 25,
@@ -64,9 +64,16 @@ def main() -> None:
             if onode[i] < 0:
                 out[i] = np.nan
                 continue
-            lengths = nx.single_source_dijkstra_path_length(g, int(onode[i]))
-            best = min((lengths[int(n)] + stime[j] for j, n in enumerate(snode)
-                        if int(n) in lengths), default=np.inf)
+            # leave from any departure vertex of the origin's node, arrive through any
+            # arrival entry of the service's node (junctions are expanded: turn costs)
+            deps = model.dep_vtx[model.dep_ptr[onode[i]]:model.dep_ptr[onode[i] + 1]]
+            lengths = nx.multi_source_dijkstra_path_length(g, set(deps.tolist()))
+            best = np.inf
+            for j, n in enumerate(snode):
+                for e in range(model.arr_ptr[n], model.arr_ptr[n + 1]):
+                    a = int(model.arr_vtx[e])
+                    if a in lengths:
+                        best = min(best, lengths[a] + model.arr_s[e] + stime[j])
             out[i] = (best + otime[i]) / 60.0
         return out
 

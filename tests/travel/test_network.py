@@ -22,11 +22,32 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "travel" / "tiny
 
 
 def _nx_graph(m: NetworkModel) -> nx.DiGraph:
-    g = nx.DiGraph()
-    g.add_nodes_from(range(m.n_nodes))
+    g = nx.DiGraph()  # the search graph (turn costs expanded at junctions)
+    g.add_nodes_from(range(m.n_vertices))
     g.add_weighted_edges_from(zip(m.edge_u.tolist(), m.edge_v.tolist(),
                                   m.edge_seconds.tolist(), strict=True))
     return g
+
+
+def _entries(ptr: np.ndarray, node: int) -> range:
+    return range(int(ptr[node]), int(ptr[node + 1]))
+
+
+def _nx_trip(m: NetworkModel, g: nx.DiGraph, onode: int, snode: int) -> tuple[float, float]:
+    """(seconds, metres) of the fastest trip from node ``onode`` to node ``snode`` by
+    networkx on the search graph: leave from any departure vertex of ``onode``, arrive through
+    any arrival entry of ``snode`` (plain nodes: the node itself; junctions: their ports)."""
+    deps = {int(m.dep_vtx[e]) for e in _entries(m.dep_ptr, onode)}
+    if not deps:
+        return np.inf, np.inf
+    dist, paths = nx.multi_source_dijkstra(g, deps)
+    best = (np.inf, np.inf)
+    for e in _entries(m.arr_ptr, snode):
+        a = int(m.arr_vtx[e])
+        if a in dist and dist[a] + m.arr_s[e] < best[0]:
+            metres = sum(float(m.lengths[u, v]) for u, v in itertools.pairwise(paths[a]))
+            best = (dist[a] + float(m.arr_s[e]), metres + float(m.arr_m[e]))
+    return best
 
 
 def _node(m: NetworkModel, osm_id: int) -> int:
@@ -93,9 +114,8 @@ def _check_against_networkx(m: NetworkModel, origins: np.ndarray, services: np.n
         if onode[i] < 0:
             assert np.isnan(r.minutes[i, 0])
             continue
-        lengths = nx.single_source_dijkstra_path_length(g, int(onode[i]))
-        best = min((lengths[int(n)] + stime[j] for j, n in enumerate(snode)
-                    if n >= 0 and int(n) in lengths), default=np.inf)
+        best = min((_nx_trip(m, g, int(onode[i]), int(n))[0] + stime[j]
+                    for j, n in enumerate(snode) if n >= 0), default=np.inf)
         expected = (best + otime[i]) / 60.0
         if np.isinf(expected):
             assert np.isinf(r.minutes[i, 0])
@@ -161,12 +181,6 @@ def test_no_service_on_the_network_is_not_known_not_unreachable():
         assert np.isnan(r.minutes).all() and (r.service == -1).all()
 
 
-def _nx_metres(m: NetworkModel, g: nx.DiGraph, src: int, dst: int) -> float:
-    """Metres of the time-shortest path src -> dst, by networkx (independent of SciPy)."""
-    path = nx.dijkstra_path(g, src, dst)
-    return sum(float(m.lengths[u, v]) for u, v in itertools.pairwise(path))
-
-
 def test_pairs_carry_the_network_metres_of_the_fastest_path():
     """Regression: network ``Pairs.distance_m`` was all NaN."""
     m = _tiny()
@@ -181,7 +195,7 @@ def test_pairs_carry_the_network_metres_of_the_fastest_path():
     assert set(p.origin.tolist()) == {0, 1}          # origin 2 is not placed
     assert p.placed.tolist() == [True, True, False]
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        expected = _nx_trip(m, g, int(onode[i]), int(snode[j]))[1] + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-12)
     # 4 -> 2 goes through 1 (the one-way 2 -> 3 cannot be taken backwards)
     k = np.flatnonzero((p.origin == 0) & (p.service == 1))[0]
@@ -216,7 +230,7 @@ def test_monaco_pair_metres_match_networkx(shared_data):
     onode, odist, _ = m.snap(origins)
     snode, sdist, _ = m.snap(services)
     for i, j, metres in zip(p.origin, p.service, p.distance_m, strict=True):
-        expected = _nx_metres(m, g, int(onode[i]), int(snode[j])) + odist[i] + sdist[j]
+        expected = _nx_trip(m, g, int(onode[i]), int(snode[j]))[1] + odist[i] + sdist[j]
         assert metres == pytest.approx(expected, rel=1e-9)
     # the nearest of each origin agrees with the k = 1 search (one multi-source Dijkstra)
     r = m.nearest(origins, services)
@@ -235,3 +249,107 @@ def test_dtype_is_part_of_the_interface(dtype):
     assert r.minutes.dtype == dtype and r.distance_m.dtype == dtype
     r2 = m.nearest(m.xy[m.snappable], m.xy[[_node(m, 1)]], k=2, dtype=dtype)
     assert r2.minutes.dtype == dtype
+
+
+# -- the multi-source search is SciPy's own Dijkstra; origins snapped once; save / load --------
+
+def test_search_equals_bare_scipy_dijkstra(shared_data):
+    """Services exactly on plain nodes (connector 0): the stub-row search gives the times of
+    ``scipy.sparse.csgraph.dijkstra(reverse, indices=nodes, min_only=True)``."""
+    from scipy.sparse.csgraph import dijkstra
+
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    m = NetworkModel.from_osm(path)
+    rng = np.random.default_rng(8)
+    nodes = rng.choice(m.snappable[~m.ported[m.snappable]], 12, replace=False)
+    sec, _metres, svc = m.node_times(m.xy[nodes])
+    bare, _pred, src = dijkstra(m.reverse, indices=nodes, min_only=True,
+                               return_predecessors=True)
+    np.testing.assert_allclose(sec, bare, rtol=1e-12)
+    reached = np.isfinite(bare)
+    # the service found is the one whose node roots the tree
+    np.testing.assert_array_equal(nodes[svc[reached]], src[reached])
+    # metres: the same as pairs_within's along the same trees (independent pointer jumping)
+    o = m.xy[rng.choice(m.snappable, 30)]
+    r = m.nearest(o, m.xy[nodes])
+    p = m.pairs_within(o, m.xy[nodes], max_minutes=np.inf)
+    for i in range(30):
+        k = np.flatnonzero((p.origin == i) & (p.service == r.service[i, 0]))
+        assert r.distance_m[i, 0] == pytest.approx(p.distance_m[k[0]], rel=1e-9)
+    no_m = m.nearest(o, m.xy[nodes], metres=False)
+    np.testing.assert_array_equal(no_m.minutes, r.minutes)
+    assert np.isnan(no_m.distance_m).all()
+
+
+def test_origins_are_snapped_once_per_diagnostic(monkeypatch):
+    import pandas as pd
+
+    from sdaasp.access.indicators import nearest_by_type
+
+    m = _tiny()
+    n1, n2, n4 = _node(m, 1), _node(m, 2), _node(m, 4)
+    origins = pd.DataFrame({"origin_id": ["a", "b", "c"],
+                            "x": m.xy[[n1, n2, n4], 0] + 3.0, "y": m.xy[[n1, n2, n4], 1]})
+    services = pd.DataFrame({"point_id": ["s1", "s2", "s3"], "type_code": ["A", "B", "C"],
+                             "x": m.xy[[n1, n2, n4], 0], "y": m.xy[[n1, n2, n4], 1]})
+    expected = {t: m.nearest(origins[["x", "y"]].to_numpy(), services.loc[
+        services.type_code == t, ["x", "y"]].to_numpy()).minutes[:, 0] for t in "ABC"}
+    calls: list[int] = []
+    real = m.snap
+    monkeypatch.setattr(m, "snap", lambda xy: calls.append(len(xy)) or real(xy))
+    r = nearest_by_type(origins, services, m)
+    assert calls.count(3) == 1            # the three origins: once, not once per type
+    for j, t in enumerate(r.types):
+        np.testing.assert_array_equal(r.minutes[:, j], expected[t])
+    # other origins are snapped afresh, not taken from the cache
+    moved = origins[["x", "y"]].to_numpy() + np.array([0.0, 9000.0])
+    assert np.isnan(m.nearest(moved, services[["x", "y"]].to_numpy()).minutes).all()
+
+
+def test_save_and_load_round_trip(tmp_path, shared_data):
+    path = shared_data / "osm" / "monaco.osm.pbf"
+    if not path.exists():
+        pytest.skip(f"réseau de Monaco absent : {path}")
+    m = NetworkModel.from_osm(path)
+    saved = m.save(tmp_path / "monaco.npz")
+    back = NetworkModel.load(saved)
+    assert back.describe() == m.describe()
+    assert back.describe()["profile_version"] == m.describe()["profile_version"] is not None
+    rng = np.random.default_rng(2)
+    o = m.xy[rng.choice(m.n_nodes, 80)] + rng.normal(0, 30, (80, 2))
+    s = m.xy[rng.choice(m.snappable, 5)]
+    a, b = m.nearest(o, s), back.nearest(o, s)
+    np.testing.assert_array_equal(a.minutes, b.minutes)
+    np.testing.assert_array_equal(a.distance_m, b.distance_m)
+    np.testing.assert_array_equal(a.service, b.service)
+    pa = m.pairs_within(o, s, max_minutes=5)
+    pb = back.pairs_within(o, s, max_minutes=5)
+    np.testing.assert_array_equal(pa.minutes, pb.minutes)
+
+
+def test_load_refuses_other_versions_and_bad_files(tmp_path, monkeypatch):
+    import sdaasp.travel.network as network
+
+    m = _tiny()
+    saved = m.save(tmp_path / "g.npz")
+    monkeypatch.setattr(network, "FORMAT_VERSION", network.FORMAT_VERSION + 1)
+    with pytest.raises(NetworkError, match="format"):
+        NetworkModel.load(saved)
+    monkeypatch.undo()
+    monkeypatch.setattr(network, "PROFILE_VERSION", "autre")
+    with pytest.raises(NetworkError, match="profil"):
+        NetworkModel.load(saved)
+    monkeypatch.undo()
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a graph")
+    with pytest.raises(NetworkError, match="illisible"):
+        NetworkModel.load(bad)
+    with pytest.raises(NetworkError, match="illisible"):
+        NetworkModel.load(tmp_path / "absent.npz")
+    # the walking network round-trips too (no car profile version needed for its times)
+    cfg = NetworkConfig.walk(max_snap_m=50)
+    w = NetworkModel.from_osm(FIXTURE, cfg)
+    wb = NetworkModel.load(w.save(tmp_path / "walk.npz"))
+    assert wb.config == w.config and wb.describe() == w.describe()

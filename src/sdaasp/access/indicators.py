@@ -168,6 +168,7 @@ def nearest_by_type(origins: pd.DataFrame, services: pd.DataFrame, model: Travel
     dist: np.ndarray = np.empty((n, t), dtype=dtype)
     svc = np.empty((n, t), dtype=np.int32)
     ids: list[np.ndarray] = []
+    model.prepare_origins(oxy)  # placed once for every type
     for j, (code, sv) in enumerate(groups.items()):
         r = model.nearest(oxy, sv[["x", "y"]].to_numpy(dtype=np.float64), k=1,
                           origin_context=ctx, dtype=dtype,

@@ -124,6 +124,14 @@ class TravelModel(ABC):
     def describe(self) -> dict[str, object]:
         """Parameters of the model, recorded with each run so that it can be reproduced."""
 
+    def prepare_origins(self, origins_xy: np.ndarray) -> None:  # noqa: B027 (optional hook)
+        """Announce the origins of the calls that follow (one diagnostic, many service types).
+
+        A model that places origins on a network snaps them here, once, and reuses the
+        placement in :meth:`nearest` and :meth:`pairs_within` for equal origins; the default
+        does nothing (placing a point costs nothing in a straight-line model).
+        """
+
     @abstractmethod
     def nearest(
         self, origins_xy: np.ndarray, services_xy: np.ndarray, *, k: int = 1,
