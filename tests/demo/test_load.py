@@ -58,6 +58,8 @@ def test_first_load_imports_every_file_and_a_second_changes_nothing(nord_db):
     assert NeedsSource.objects.get(kind="mel-iris-2019").rows == 517  # 526 lines, 9 twice
     summary = str(first)
     assert "6 fichier(s) importé(s)" in summary and "pas des données actuelles" in summary
+    border = _points("france-services").filter(hors_departement=True).count()
+    assert border > 0 and f"10 point(s) retenu(s) et {border} hors département" in summary
 
     before = _snapshot()
     second = load("59")

@@ -93,6 +93,9 @@ def _services(f: PackFile, dep: Departement) -> Step:
     batch, result = import_services(PACK_DIR / f.name, source=f.source, departement=dep.code,
                                     year=f.year, dataset=f.dataset or None)
     detail = f"{result.rows_read} ligne(s) lue(s), {batch.points_count} point(s) retenu(s)"
+    if batch.border_points:
+        detail += (f" et {batch.border_points} hors département (destinations à moins de "
+                   f"{batch.buffer_km} km)")
     if result.other_departements:
         detail += (f", {result.other_departements} ligne(s) d'autres départements "
                    "ignorée(s)")
